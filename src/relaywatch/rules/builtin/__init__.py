@@ -1,0 +1,1 @@
+"""The built-in rule pack: Elastic's relay rules in our own words (see docs/rules.md)."""
