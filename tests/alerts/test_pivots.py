@@ -1,0 +1,78 @@
+"""Each alert carries the rule's pivot queries, filled in from its own fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from relaywatch.alerts import build_alerts
+from relaywatch.alerts.pivots import fill_pivot
+from tests.alerts.fakes import FakeResult, context, pipe_event, pivot, record, rule
+
+ANCHOR = datetime(2026, 2, 27, 9, 15, 2, 447000, tzinfo=UTC)
+ALERT: dict[str, Any] = {
+    "host": {"name": "DC01", "ip": ["10.0.0.1", "fe80::1"]},
+    "source": {"ip": "10.20.30.40"},
+    "user.name": "DC01$",
+}
+
+
+def test_templates_are_filled_from_the_alert() -> None:
+    filled = fill_pivot(
+        pivot("p", (("event.code", "4624"), ("source.ip", "{{source.ip}}"))), ALERT, ANCHOR
+    )
+    assert filled.kql == '(event.code: "4624" and source.ip: "10.20.30.40")'
+    assert filled.eql == 'any where (event.code == "4624" and source.ip == "10.20.30.40")'
+    assert filled.unresolved == ()
+
+
+def test_or_groups_and_multi_valued_fields() -> None:
+    filled = fill_pivot(
+        pivot("p", (("host.ip", "{{host.ip}}"),), (("user.name", "{{user.name}}"),)), ALERT, ANCHOR
+    )
+    assert filled.kql == '(host.ip: ("10.0.0.1" or "fe80::1")) or (user.name: "DC01$")'
+    assert filled.eql == 'any where (host.ip in ("10.0.0.1", "fe80::1")) or (user.name == "DC01$")'
+
+
+def test_group_with_a_missing_field_is_left_out_and_reported() -> None:
+    filled = fill_pivot(
+        pivot("p", (("host.id", "{{host.id}}"),), (("source.ip", "{{source.ip}}"),)), ALERT, ANCHOR
+    )
+    assert filled.kql == '(source.ip: "10.20.30.40")'
+    assert filled.unresolved == ("host.id",)
+
+
+def test_nothing_resolvable_gives_no_query() -> None:
+    filled = fill_pivot(pivot("p", (("host.id", "{{host.id}}"),)), ALERT, ANCHOR)
+    assert (filled.kql, filled.eql) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("now", "2026-02-27T09:15:02.447Z"),
+        ("now-1h", "2026-02-27T08:15:02.447Z"),
+        ("now-48h/h", "2026-02-25T09:00:00.000Z"),
+        ("now+5m", "2026-02-27T09:20:02.447Z"),
+        ("now-1d/d", "2026-02-26T00:00:00.000Z"),
+        ("yesterday", None),
+    ],
+)
+def test_time_range_is_anchored_at_the_event(expression: str, expected: str | None) -> None:
+    filled = fill_pivot(pivot("p", (("a", "b"),), start=expression), ALERT, ANCHOR)
+    assert filled.start == expected
+
+
+def test_alert_carries_filled_pivots_anchored_at_its_event() -> None:
+    [alert] = build_alerts(rule(), FakeResult([pipe_event()]), [record(pipe_event(), 1)], context())
+    [query] = alert["relaywatch"]["investigate"]
+    assert query["label"] == "Logons from this source"
+    assert query["kql"] == (
+        '(event.code: "4624" and host.name: "DC01.corp.example" and source.ip: "10.20.30.40")'
+    )
+    assert query["time_range"] == {
+        "from": "2026-02-27T08:15:02.447Z",
+        "to": "2026-02-27T09:15:02.447Z",
+    }
