@@ -21,10 +21,11 @@ from relaywatch.rules.model import Location, Rule
 from relaywatch.rules.problems import RuleProblemError
 
 # Lines of an export that are not rules, by a key only they carry.
+# An exception item also carries its list's `list_id`, so `item_id` is looked at first.
 NOT_RULES = {
     "exported_count": "export summary",
-    "list_id": "exception list",
     "item_id": "exception list item",
+    "list_id": "exception list",
     "action_connectors": "action connector",
 }
 
