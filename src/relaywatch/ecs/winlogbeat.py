@@ -1,0 +1,253 @@
+"""evtx-binding JSON for one record -> the raw document Winlogbeat would ship.
+
+The input is the canonical *raw event* of relaywatch: the dict the `evtx` package
+gives for one record (`{"Event": {"System": ..., "EventData": ...}}`, attributes under
+`#attributes`, text under `#text`); the XML reader builds the same shape from Windows
+XML, where every value is a string. The output follows elastic/beats
+`winlogbeat/sys/winevent/event.go` (`Event.Fields`) and `eventlog.go`
+(`Record.ToEvent`): `winlog.*`, `event.code/kind/provider/outcome/action`,
+`log.level`, `host.name`, `@timestamp`, with zero or empty optional values omitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from relaywatch.ecs import tables
+from relaywatch.ecs.render import render_guid, render_value
+from relaywatch.ecs.timestamps import iso_utc
+from relaywatch.errors import RelaywatchError
+
+Doc = dict[str, Any]
+
+
+class RawEventError(RelaywatchError):
+    """A raw event that cannot become a document (no System, no time, no event id)."""
+
+
+def from_raw_event(event: Mapping[str, Any]) -> Doc:
+    """Build the raw Winlogbeat document for one evtx/XML record.
+
+    Raises `RawEventError` (with the reason) when the record lacks what every
+    Winlogbeat document has: a System element, an event id and a creation time.
+    """
+    root = event.get("Event", event)
+    system = root.get("System") if isinstance(root, Mapping) else None
+    if not isinstance(system, Mapping):
+        raise RawEventError("record has no Event/System element")
+    winlog: Doc = {"api": "wineventlog"}
+    doc: Doc = {"event": {"kind": "event"}, "winlog": winlog}
+    for step in _SYSTEM_STEPS:
+        step(system, doc, winlog)
+    _add_event_data(root.get("EventData"), winlog)
+    _add_user_data(root.get("UserData"), winlog)
+    _add_rendering_info(root.get("RenderingInfo"), doc, winlog)
+    return doc
+
+
+# -- System --------------------------------------------------------------------------
+
+
+def _attr(element: Any, name: str) -> Any:
+    attributes = element.get("#attributes") if isinstance(element, Mapping) else None
+    return attributes.get(name) if isinstance(attributes, Mapping) else None
+
+
+def _text(element: Any) -> Any:
+    return element.get("#text") if isinstance(element, Mapping) else element
+
+
+def to_int(value: Any) -> int | None:
+    """An integer from the typed (int) or rendered (decimal or 0x-hex text) form."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    try:
+        return int(text, 16) if text[:2].lower() == "0x" else int(text)
+    except ValueError:
+        return None
+
+
+def _time_created(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    raw = _attr(system.get("TimeCreated"), "SystemTime")
+    stamp = iso_utc(raw) if isinstance(raw, str) else None
+    if stamp is None:
+        raise RawEventError(f"record has no valid System/TimeCreated/@SystemTime ({raw!r})")
+    doc["@timestamp"] = stamp
+
+
+def _event_id(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    event_id = to_int(_text(system.get("EventID")))
+    if event_id is None:
+        raise RawEventError(f"record has no valid System/EventID ({system.get('EventID')!r})")
+    # Winlogbeat ships winlog.event_id and event.code as strings.
+    doc["event"]["code"] = winlog["event_id"] = str(event_id)
+
+
+def _provider(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    provider = system.get("Provider")
+    name = _attr(provider, "Name") or _attr(provider, "EventSourceName")
+    if isinstance(name, str) and name:
+        doc["event"]["provider"] = winlog["provider_name"] = name
+    guid = _attr(provider, "Guid")
+    if isinstance(guid, str) and guid:
+        winlog["provider_guid"] = render_guid(guid)
+
+
+def _origin(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    channel = _text(system.get("Channel"))
+    if isinstance(channel, str) and channel:
+        winlog["channel"] = channel
+    computer = _text(system.get("Computer"))
+    if isinstance(computer, str) and computer:
+        # Winlogbeat sets host.name from the record's Computer (forwarded model).
+        winlog["computer_name"] = computer
+        doc["host"] = {"name": computer}
+    record_id = to_int(_text(system.get("EventRecordID")))
+    if record_id is not None:
+        winlog["record_id"] = record_id
+
+
+def _execution(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    execution = system.get("Execution")
+    pid = to_int(_attr(execution, "ProcessID"))
+    tid = to_int(_attr(execution, "ThreadID"))
+    process: Doc = {}
+    if pid is not None:
+        process["pid"] = pid
+    if tid is not None:
+        process["thread"] = {"id": tid}
+    if process:
+        winlog["process"] = process
+
+
+def _correlation(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    correlation = system.get("Correlation")
+    for attribute, field in (
+        ("ActivityID", "activity_id"),
+        ("RelatedActivityID", "related_activity_id"),
+    ):
+        value = _attr(correlation, attribute)
+        if isinstance(value, str) and value:
+            winlog[field] = render_guid(value)
+    user = _attr(system.get("Security"), "UserID")
+    if isinstance(user, str) and user:
+        winlog["user"] = {"identifier": user}
+
+
+def _level_opcode_task(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    level = tables.LEVEL_NAMES.get(to_int(_text(system.get("Level"))) or 0)
+    if level is not None:
+        doc["log"] = {"level": level}
+    opcode = to_int(_text(system.get("Opcode")))
+    if opcode is not None and opcode in tables.OPCODE_NAMES:
+        winlog["opcode"] = tables.OPCODE_NAMES[opcode]
+    task = to_int(_text(system.get("Task")))
+    names = tables.TASK_NAMES.get(winlog.get("provider_name", ""))
+    if task is not None and names is not None and task in names:
+        # Winlogbeat's event.action is the task name (the pipeline overwrites it).
+        doc["event"]["action"] = winlog["task"] = names[task]
+    version = to_int(_text(system.get("Version")))
+    if version:  # AddOptional skips zero: Version 0 gives no winlog.version
+        winlog["version"] = version
+
+
+def _keywords(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
+    bits = to_int(_text(system.get("Keywords")))
+    if not bits:
+        return
+    names = [name for bit, name in tables.KEYWORD_BITS if bits & bit]
+    if names:
+        winlog["keywords"] = names
+    # Winlogbeat derives event.outcome from the audit keyword bits.
+    if bits & tables.AUDIT_FAILURE:
+        doc["event"]["outcome"] = "failure"
+    elif bits & tables.AUDIT_SUCCESS:
+        doc["event"]["outcome"] = "success"
+
+
+_SYSTEM_STEPS: tuple[Callable[[Mapping[str, Any], Doc, Doc], None], ...] = (
+    _time_created,
+    _event_id,
+    _provider,
+    _origin,
+    _execution,
+    _correlation,
+    _level_opcode_task,
+    _keywords,
+)
+
+
+# -- EventData / UserData --------------------------------------------------------------
+
+
+def _add_event_data(event_data: Any, winlog: Doc) -> None:
+    if not isinstance(event_data, Mapping):
+        return
+    out: Doc = {}
+    for key, value in event_data.items():
+        if key == "#attributes":
+            continue
+        if key == "Data":
+            _add_params(value, out)
+            continue
+        text = render_value(value)
+        # AddPairs: empty values are skipped and the first of duplicate keys wins.
+        if text and key not in out:
+            out[key] = text
+    if out:
+        winlog["event_data"] = out
+
+
+def _add_params(value: Any, out: Doc) -> None:
+    """Unnamed `<Data>` items: Winlogbeat names them param1..N by position."""
+    items = _text(value)
+    if not isinstance(items, list):
+        items = [items]
+    for position, item in enumerate(items, start=1):
+        text = render_value(item)
+        key = f"param{position}"
+        if text and key not in out:
+            out[key] = text
+
+
+def _add_user_data(user_data: Any, winlog: Doc) -> None:
+    if not isinstance(user_data, Mapping):
+        return
+    for name, element in user_data.items():
+        if name == "#attributes":
+            continue
+        out: Doc = {"xml_name": name}
+        if isinstance(element, Mapping):
+            for key, value in element.items():
+                text = "" if key == "#attributes" else render_value(value)
+                if text:
+                    out[key] = text
+        winlog["user_data"] = out
+        return  # UserData holds exactly one element
+
+
+def _add_rendering_info(info: Any, doc: Doc, winlog: Doc) -> None:
+    """`wevtutil /f:RenderedXml` carries the names Winlogbeat would have rendered."""
+    if not isinstance(info, Mapping):
+        return
+    message = _text(info.get("Message"))
+    if isinstance(message, str) and message:
+        doc["message"] = message.replace("\r\n", "\n")
+    task = _text(info.get("Task"))
+    if isinstance(task, str) and task:
+        doc["event"]["action"] = winlog["task"] = task
+    opcode = _text(info.get("Opcode"))
+    if isinstance(opcode, str) and opcode:
+        winlog["opcode"] = opcode
+    keywords = info.get("Keywords")
+    names = _text(keywords.get("Keyword")) if isinstance(keywords, Mapping) else None
+    if isinstance(names, str):
+        names = [names]
+    if isinstance(names, list) and names:
+        winlog["keywords"] = [str(_text(name)) for name in names]
