@@ -1,0 +1,49 @@
+"""What every format reader receives: the source, the options and the way back in.
+
+Readers are generators of `Record | Skip`. Archive readers hand each member back to
+`ReadContext.read_member`, which detects the member's format from its content like
+any other input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from relaywatch.records import Provenance, Record, Skip
+from relaywatch.sources.options import IngestClock, ReadOptions
+
+Item = Record | Skip
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input: its provenance name and, when it is a plain file on disk, its path.
+
+    `discovered` inputs were found by walking a directory, matching a glob or opening
+    an archive rather than named by the user: one that is not an event log at all (a
+    README next to the logs) is counted as not relevant instead of rejected.
+    """
+
+    name: str
+    path: str | None = None
+    size: int | None = None
+    discovered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReadContext:
+    options: ReadOptions
+    clock: IngestClock
+    read_member: Callable[[Source, BinaryIO, ReadContext], Iterator[Item]]
+
+
+def reject(source: Source | str, position: int, reason: str) -> Skip:
+    """A rejected item; `reason` is `category: detail` (see ReadStats)."""
+    name = source if isinstance(source, str) else source.name
+    return Skip(Provenance(name, position), reason, rejected=True)
+
+
+def not_relevant(provenance: Provenance, reason: str = "event.code not relevant") -> Skip:
+    return Skip(provenance, reason, rejected=False)

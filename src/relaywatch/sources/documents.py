@@ -1,0 +1,193 @@
+"""One parsed JSON value -> Records and Skips, whatever shape of Windows event it holds.
+
+The same value can come from an NDJSON line, a JSON document, an evtx record or an
+XML element. Shapes are recognised by their keys, in the order of `SHAPES`:
+
+- an Elasticsearch hit or export line (`_source`, with `_id` / `_index`);
+- a `_search` response (`hits.hits`);
+- a raw Windows event in the evtx JSON shape (`{"Event": {...}}`);
+- a flat Windows event as NXLog and SIEM exports write it (`EventID` at top level);
+- a raw Winlogbeat document that did not go through the ingest pipeline;
+- an ECS document as Elasticsearch indexed it.
+
+The first three forms only carry a document; the others are converted by
+`relaywatch.ecs` and checked by `relaywatch.sources.ecsdoc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from relaywatch import ecs
+from relaywatch.records import Document, Provenance, Record, Skip
+from relaywatch.sources import ecsdoc
+from relaywatch.sources.context import Item, ReadContext, not_relevant
+
+Convert = Callable[[Document, Provenance, ReadContext], Iterator[Item]]
+
+
+def from_value(value: Any, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+    """Records and Skips of one parsed JSON value (an object, or an array of them)."""
+    if isinstance(value, list):
+        yield from _elements(value, provenance, ctx)
+    elif isinstance(value, dict):
+        yield from from_object(value, provenance, ctx)
+    else:
+        yield _reject(provenance, f"unrecognized document: a JSON {type(value).__name__}")
+
+
+def from_object(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+    for _name, matches, convert in SHAPES:
+        if matches(obj):
+            yield from convert(obj, provenance, ctx)
+            return
+    keys = ", ".join(sorted(obj)[:6]) or "none"
+    yield _reject(provenance, f"unrecognized document: keys {keys}")
+
+
+def finish(doc: Document, provenance: Provenance, ctx: ReadContext) -> Item:
+    """The last checks every ECS document passes, then its relevance to the caller."""
+    reason = ecsdoc.check(doc, ctx.clock)
+    if reason is not None:
+        return _reject(provenance, reason)
+    relevant = ctx.options.relevant_codes
+    if relevant is not None and ecsdoc.event_code(doc) not in relevant:
+        return not_relevant(provenance)
+    return Record(doc, provenance)
+
+
+def _elements(values: list[Any], provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+    """Array elements; at the top of a JSON document the position is the element index."""
+    for index, value in enumerate(values, start=1):
+        where = provenance if provenance.position else replace(provenance, position=index)
+        yield from from_value(value, where, ctx)
+
+
+def _hit(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+    doc_id, index = obj.get("_id"), obj.get("_index")
+    where = replace(
+        provenance,
+        doc_id=doc_id if isinstance(doc_id, str) else provenance.doc_id,
+        index=index if isinstance(index, str) else provenance.index,
+    )
+    yield from from_object(obj["_source"], where, ctx)
+
+
+def _search_response(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+    hits = obj["hits"]["hits"]
+    if not isinstance(hits, list):
+        yield _reject(provenance, "wrong field type: hits.hits is not an array")
+        return
+    yield from _elements(hits, provenance, ctx)
+
+
+def _guarded(
+    convert: Callable[[Document], Document], early_code: Callable[[Document], Any]
+) -> Convert:
+    """Run a `relaywatch.ecs` conversion; a failure on one record rejects that record only.
+
+    `early_code` reads the event code from the unconverted value, so that a record that
+    cannot matter is skipped before the (much dearer) conversion.
+    """
+
+    def run(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+        relevant = ctx.options.relevant_codes
+        if relevant is not None:
+            code = early_code(obj)
+            if code is not None and str(code) not in relevant:
+                yield not_relevant(provenance)
+                return
+        try:
+            doc = convert(obj)
+            normalized = ecs.normalize(doc, ctx.clock.now())
+        except Exception as error:  # one odd record must not end the run
+            yield _reject(provenance, f"normalization failed: {type(error).__name__}: {error}")
+            return
+        yield finish(normalized, provenance, ctx)
+
+    return run
+
+
+def _as_is(obj: Document) -> Document:
+    return obj
+
+
+# relaywatch.ecs is looked up at call time, so tests can observe the calls it receives.
+def _from_raw_event(obj: Document) -> Document:
+    return ecs.from_raw_event(obj)
+
+
+def _from_flat_event(obj: Document) -> Document:
+    return ecs.from_flat_event(obj)
+
+
+def _is_raw_winlogbeat(obj: Document) -> bool:
+    return ecs.is_raw_winlogbeat(obj)
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _windows_event_code(obj: Document) -> Any:
+    code = _dig(obj, "Event", "System", "EventID")
+    return code.get("#text") if isinstance(code, dict) else code
+
+
+def _flat_event_code(obj: Document) -> Any:
+    return obj.get("EventID")
+
+
+def _winlogbeat_code(obj: Document) -> Any:
+    code = _dig(obj, "event", "code")
+    return code if code is not None else _dig(obj, "winlog", "event_id")
+
+
+def _is_hit(obj: Document) -> bool:
+    return isinstance(obj.get("_source"), dict)
+
+
+def is_search_response(obj: Document) -> bool:
+    hits = obj.get("hits")
+    return isinstance(hits, dict) and "hits" in hits
+
+
+def _is_windows_event(obj: Document) -> bool:
+    return isinstance(obj.get("Event"), dict)
+
+
+def _is_flat_event(obj: Document) -> bool:
+    return "EventID" in obj and "winlog" not in obj and "event" not in obj
+
+
+def _is_ecs_document(obj: Document) -> bool:
+    return not _ECS_MARKERS.isdisjoint(obj)
+
+
+_ECS_MARKERS = frozenset({"@timestamp", "event", "winlog", "host", "ecs"})
+
+
+def _ecs_document(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+    yield finish(obj, provenance, ctx)
+
+
+def _reject(provenance: Provenance, reason: str) -> Skip:
+    return Skip(provenance, reason, rejected=True)
+
+
+windows_event = _guarded(_from_raw_event, _windows_event_code)
+
+SHAPES: tuple[tuple[str, Callable[[Document], bool], Convert], ...] = (
+    ("elasticsearch hit", _is_hit, _hit),
+    ("search response", is_search_response, _search_response),
+    ("windows event", _is_windows_event, windows_event),
+    ("flat windows event", _is_flat_event, _guarded(_from_flat_event, _flat_event_code)),
+    ("raw winlogbeat", _is_raw_winlogbeat, _guarded(_as_is, _winlogbeat_code)),
+    ("ecs document", _is_ecs_document, _ecs_document),
+)

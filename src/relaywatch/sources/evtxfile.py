@@ -1,0 +1,138 @@
+"""Binary `.evtx` logs through the `evtx` package (the Rust `evtx` crate).
+
+The binding's iterator raises `RuntimeError` for a record or chunk it cannot decode
+and then carries on with the next one (deps-check, ecs-mapping §5.1), so each failure
+becomes one located rejection and parsing goes on. Its messages name the record
+("Failed to parse record number N") or the chunk ("Failed to parse chunk number N");
+other failures are placed after the last record that was decoded.
+
+With `relevant_codes` set, the EventID is read from the record's JSON text with a
+regular expression and a record that cannot matter is skipped before `orjson` parses
+it and before `relaywatch.ecs` converts it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import orjson
+from evtx import PyEvtxParser
+
+from relaywatch.records import Provenance
+from relaywatch.sources import documents
+from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
+from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+
+FILE_HEADER_SIZE = 4096
+CHUNK_SIZE = 65536
+# The consecutive failures after which a file is given up: the binding always advances,
+# but a pathological file must not turn into an endless stream of rejections.
+MAX_CONSECUTIVE_ERRORS = 10_000
+
+# Rejection categories of records the parser itself cannot decode.
+CORRUPT_RECORD = "corrupt evtx record"
+CORRUPT_CHUNK = "corrupt evtx chunk"
+TRUNCATED_CHUNK = "truncated evtx chunk"
+PARSER_CATEGORIES = frozenset({CORRUPT_RECORD, CORRUPT_CHUNK, TRUNCATED_CHUNK})
+
+_EVENT_ID = re.compile(r'"EventID":(?:\{"#attributes":\{[^{}]*\},"#text":)?(\d+)')
+_RECORD_NUMBER = re.compile(r"record number (\d+)")
+_CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
+
+
+def read_evtx(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
+    size, target = _parser_input(source, stream)
+    if isinstance(target, str | io.BytesIO):
+        yield from _truncation(source, size)
+        try:
+            parser = PyEvtxParser(target, number_of_threads=ctx.options.evtx_threads)
+        except (OSError, RuntimeError) as error:
+            yield reject(source, 0, f"unreadable evtx file: {error}")
+            return
+        yield from _records(source, parser.records_json(), ctx)
+    else:
+        yield target
+
+
+def _parser_input(source: Source, stream: BinaryIO) -> tuple[int, str | io.BytesIO | Item]:
+    """A path for a file on disk (the Rust side reads it); else the bytes in memory."""
+    if source.path is not None and source.size is not None:
+        return source.size, source.path
+    try:
+        data = stream.read()
+    except STREAM_ERRORS as error:
+        return 0, reject(source, 0, stream_failure(error))
+    return len(data), io.BytesIO(data)
+
+
+def _truncation(source: Source, size: int) -> Iterator[Item]:
+    """A file cut inside a chunk: the binding silently stops at the cut, so say so here."""
+    if size < FILE_HEADER_SIZE:
+        return
+    partial = (size - FILE_HEADER_SIZE) % CHUNK_SIZE
+    if partial:
+        chunk = (size - FILE_HEADER_SIZE) // CHUNK_SIZE
+        yield reject(
+            source,
+            0,
+            f"{TRUNCATED_CHUNK}: chunk {chunk} has {partial} of {CHUNK_SIZE} bytes;"
+            " its records after the cut are lost",
+        )
+
+
+def _records(source: Source, records: Iterator[Any], ctx: ReadContext) -> Iterator[Item]:
+    relevant = ctx.options.relevant_codes
+    last = 0
+    failures = 0
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except RuntimeError as error:
+            yield _failure(source, str(error), last)
+            failures += 1
+            if failures >= MAX_CONSECUTIVE_ERRORS:
+                yield reject(
+                    source, last + 1, "corrupt evtx file: gave up after too many consecutive errors"
+                )
+                return
+            continue
+        failures = 0
+        last = record["event_record_id"]
+        provenance = Provenance(source.name, last)
+        data = record["data"]
+        if relevant is not None:
+            match = _EVENT_ID.search(data)
+            if match is not None and match.group(1) not in relevant:
+                yield not_relevant(provenance)
+                continue
+        raw = orjson.loads(data)
+        if _dig(raw, "Event", "System", "TimeCreated") is None:
+            # Seen in damaged logs: the parser returns a hollow record (every System
+            # field null). Every real Windows event has TimeCreated.
+            yield reject(source, last, f"{CORRUPT_RECORD}: decoded without TimeCreated")
+            continue
+        yield from documents.windows_event(raw, provenance, ctx)
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _failure(source: Source, message: str, last: int) -> Item:
+    detail = " ".join(message.split())
+    record = _RECORD_NUMBER.search(message)
+    if record is not None:
+        return reject(source, int(record.group(1)), f"{CORRUPT_RECORD}: {detail}")
+    chunk = _CHUNK_NUMBER.search(message)
+    if chunk is not None:
+        return reject(source, last + 1, f"{CORRUPT_CHUNK}: {detail} (after record {last})")
+    return reject(source, last + 1, f"{CORRUPT_RECORD}: {detail} (after record {last})")

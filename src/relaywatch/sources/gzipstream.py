@@ -1,0 +1,62 @@
+"""A gzip decompressing stream that tolerates bytes after the last member.
+
+`gzip.GzipFile` raises `BadGzipFile` when non-gzip bytes follow a complete member
+(real archives carry a stray newline or zero padding there: the OTRF `.tar.gz` files
+do), and because it reads ahead, the error surfaces while records of the member are
+still being read. Like gzip(1) this reader decompresses every concatenated member and
+ignores what follows the last complete one; a stream that ends *inside* a member
+raises `EOFError` ("truncated").
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from typing import BinaryIO
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_BLOCK = 1 << 16
+
+
+class GzipStream(io.RawIOBase):
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._done:
+            self._pending = self._inflate_more()
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def _inflate_more(self) -> bytes:
+        if self._inflate.eof:
+            return self._next_member(self._inflate.unused_data)
+        data = self._stream.read(_BLOCK)
+        if not data:
+            raise EOFError("compressed stream ends inside a gzip member")
+        return self._inflate.decompress(data)
+
+    def _next_member(self, rest: bytes) -> bytes:
+        if len(rest) < 2:
+            rest += self._stream.read(_BLOCK)
+        if not rest.startswith(_GZIP_MAGIC):
+            self._done = True  # trailing bytes after the last member: ignored, as gzip(1)
+            return b""
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return self._inflate.decompress(rest)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def open_gzip(stream: BinaryIO) -> BinaryIO:
+    return io.BufferedReader(GzipStream(stream), buffer_size=1 << 20)

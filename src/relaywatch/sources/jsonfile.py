@@ -1,0 +1,170 @@
+"""NDJSON and JSON documents: one value per line, or one value for the whole input.
+
+Line mode is tried first and is the streaming path; an input whose first line is not
+a complete JSON value (a pretty-printed `_search` response, an indented array) is read
+whole. With `relevant_codes` set, a line in which none of the codes occurs as text
+cannot hold a relevant event and is counted "not relevant" without being parsed: a
+byte search is several times cheaper than `orjson.loads`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import orjson
+
+from relaywatch.records import Provenance
+from relaywatch.sources import documents
+from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
+from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+
+_BULK_ACTIONS = (b'{"index":', b'{"create":')
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def read_json(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
+    lines = _numbered_lines(source, stream, ctx)
+    for number, line in lines:
+        if isinstance(line, bytes):
+            first = line.removeprefix(_UTF8_BOM)
+            if _parses(first) or not first.lstrip().startswith((b"{", b"[")):
+                yield from _line_mode(source, [(number, first)], lines, ctx)
+            else:
+                yield from _document_mode(source, number, first, stream, ctx)
+            return
+        yield line
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _numbered_lines(
+    source: Source, stream: BinaryIO, ctx: ReadContext
+) -> Iterator[tuple[int, bytes | Item]]:
+    """Non-blank lines with their 1-based numbers; a line too long, or a stream that
+    breaks, comes out as a rejection in its place."""
+    limit = ctx.options.max_line_bytes
+    number = 0
+    while True:
+        number += 1
+        try:
+            line = stream.readline(limit + 1)
+            if len(line) > limit and not line.endswith(b"\n"):
+                skipped = len(line) + _discard_rest_of_line(stream)
+                yield number, reject(source, number, f"line too long: {skipped} bytes")
+                continue
+        except STREAM_ERRORS as error:
+            yield number, reject(source, number, stream_failure(error))
+            return
+        if not line:
+            return
+        if line.strip():
+            yield number, line
+
+
+def _discard_rest_of_line(stream: BinaryIO) -> int:
+    count = 0
+    while True:
+        part = stream.readline(1 << 20)
+        count += len(part)
+        if not part or part.endswith(b"\n"):
+            return count
+
+
+def _line_mode(
+    source: Source,
+    first: list[tuple[int, bytes]],
+    rest: Iterator[tuple[int, bytes | Item]],
+    ctx: ReadContext,
+) -> Iterator[Item]:
+    relevant = ctx.options.relevant_codes
+    prefilter = _prefilter(relevant) if relevant is not None else None
+    meta: Provenance | None = None
+    for number, line in _chain(first, rest):
+        if not isinstance(line, bytes):
+            yield line
+            continue
+        where = meta or Provenance(source.name, number)
+        meta = None
+        if line.startswith(_BULK_ACTIONS):
+            meta = _bulk_action(line, source, number)
+            if meta is not None:
+                continue
+        if prefilter is not None and prefilter.search(line) is None:
+            yield not_relevant(where, "event.code not relevant: no relevant code in the line")
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            yield reject(source, number, _malformed(line, error))
+            continue
+        yield from documents.from_value(value, where, ctx)
+
+
+def _chain(
+    first: list[tuple[int, bytes]], rest: Iterator[tuple[int, bytes | Item]]
+) -> Iterator[tuple[int, bytes | Item]]:
+    yield from first
+    yield from rest
+
+
+def _prefilter(codes: frozenset[str]) -> re.Pattern[bytes]:
+    """Bytes that every line holding one of `codes` contains: the code's digits."""
+    alternatives = sorted((re.escape(code.encode()) for code in codes), key=len, reverse=True)
+    return re.compile(b"|".join(alternatives) or b"(?!)")
+
+
+def _bulk_action(line: bytes, source: Source, number: int) -> Provenance | None:
+    """The `_id` / `_index` of a `_bulk` action line, which describes the next line."""
+    try:
+        value: Any = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    action = next(iter(value.values()))
+    if not isinstance(action, dict):
+        return None
+    doc_id, index = action.get("_id"), action.get("_index")
+    return Provenance(
+        source.name,
+        number + 1,
+        doc_id if isinstance(doc_id, str) else None,
+        index if isinstance(index, str) else None,
+    )
+
+
+def _malformed(line: bytes, error: orjson.JSONDecodeError) -> str:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"non-UTF-8 bytes: at byte {bad.start} of the line"
+    return f"malformed JSON: {error}"
+
+
+def _document_mode(
+    source: Source, number: int, first: bytes, stream: BinaryIO, ctx: ReadContext
+) -> Iterator[Item]:
+    """The whole input is one JSON value (read into memory, as it must be to parse it)."""
+    try:
+        data = first + stream.read()
+    except STREAM_ERRORS as error:
+        yield reject(source, number, stream_failure(error))
+        return
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        # Not one document after all: an NDJSON input whose first line is damaged.
+        lines = data.splitlines(keepends=True)
+        numbered = [(number + i, line) for i, line in enumerate(lines) if line.strip()]
+        yield from _line_mode(source, numbered, iter(()), ctx)
+        return
+    top = isinstance(value, dict) and not documents.is_search_response(value)
+    yield from documents.from_value(value, Provenance(source.name, number if top else 0), ctx)

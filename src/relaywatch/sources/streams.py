@@ -1,0 +1,77 @@
+"""Byte streams with a look-ahead, so that a format is detected from content.
+
+Compressed and archived inputs are not seekable, so detection cannot rewind: the
+first bytes are read once and served again in front of the rest of the stream.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import BinaryIO
+
+from relaywatch.sources.failures import STREAM_ERRORS
+
+HEAD_SIZE = 4096
+BUFFER_SIZE = 1 << 20
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream that serves `head` first, then the rest of `tail`.
+
+    `failure` is an error the tail raised while the head was read: it is raised again
+    where it happened, after the head, so the records before a break still read.
+    """
+
+    def __init__(self, head: bytes, tail: BinaryIO, failure: BaseException | None = None) -> None:
+        self._head = memoryview(head)
+        self._tail = tail
+        self._failure = failure
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+        data = self._tail.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._tail.close()
+        super().close()
+
+
+def with_head(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]:
+    """Read the first `size` bytes (fewer at end of input) and a stream that still has them."""
+    parts: list[bytes] = []
+    wanted = size
+    # One underlying read at a time (read1): a buffered read() that fails on its second
+    # read drops the bytes of the first, and those may be the only good ones.
+    read = getattr(stream, "read1", stream.read)
+    try:
+        # A pipe or a decompressor may return less than asked: read until size or end.
+        while wanted > 0:
+            part = read(wanted)
+            if not part:
+                break
+            parts.append(part)
+            wanted -= len(part)
+    except STREAM_ERRORS as failure:
+        if not parts:
+            raise
+        head = b"".join(parts)
+        return head, prepend(head, stream, failure)
+    head = b"".join(parts)
+    return head, prepend(head, stream)
+
+
+def prepend(head: bytes, stream: BinaryIO, failure: BaseException | None = None) -> BinaryIO:
+    """A buffered stream that reads `head`, then the rest of `stream`."""
+    return io.BufferedReader(_Prefixed(head, stream, failure), buffer_size=BUFFER_SIZE)
