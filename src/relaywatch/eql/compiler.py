@@ -1,0 +1,515 @@
+"""AST -> Python callables over plain dicts, with Elasticsearch's evaluation rules.
+
+Elasticsearch does not interpret a `where` clause: it translates it into Query DSL
+(eql-semantics.md §0). We reproduce what that translation means:
+
+* The boolean layer (`and`, `or`, `not`) is two-valued over *leaves*.
+* A **DSL leaf** (a field compared with literals: `==`, `<`, `in`, `:`, `like`,
+  `regex`, a null check, a boolean field) is existential over the field's values and
+  false when the field is missing; `field != lit` is `must_not[term]`, so it is true
+  when the field is missing.
+* A **script leaf** (anything with a function or arithmetic) is evaluated with
+  three-valued logic for every combination of the values of its field occurrences
+  (`multiValueDocValues`), true if any combination is true; null becomes false.
+
+One `compile_<node>` function per node kind, dispatched through tables (STYLE.md §5).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from relaywatch.eql import ast
+from relaywatch.eql.fields import Document, make_getter, scalar_values
+from relaywatch.eql.functions import FUNCTIONS
+from relaywatch.eql.regex import LuceneRegex, RegexError
+from relaywatch.eql.values import IP_FIELDS, canonical_ip, compare, equal, ip_value, java_string
+from relaywatch.eql.wildcard import compile_wildcard, has_wildcard
+from relaywatch.errors import EqlCompileError, EqlRuntimeError
+
+Predicate = Callable[[Document], bool]
+Scalar = Callable[[Any], Any]  # evaluates over an environment of field values
+MAX_COMBINATIONS = 100_000  # a leaf over huge multi-valued fields stops there (and says so)
+
+_ORDERING: dict[str, Callable[[int], bool]] = {
+    "<": lambda c: c < 0,
+    "<=": lambda c: c <= 0,
+    ">": lambda c: c > 0,
+    ">=": lambda c: c >= 0,
+}
+_SWAPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_BOOLEAN_NODES = (ast.Comparison, ast.InSet, ast.Match, ast.Not, ast.And, ast.Or)
+
+
+class ConditionCompiler:
+    """Compiles the condition of one event query; `text` is the query for error excerpts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def error(self, message: str, node: object) -> EqlCompileError:
+        line = getattr(node, "line", 0)
+        column = getattr(node, "column", 0)
+        return EqlCompileError(message, self.text, line, column)
+
+    # ------------------------------------------------------------ boolean layer
+
+    def predicate(self, node: ast.Expr) -> Predicate:
+        if isinstance(node, ast.And):
+            return _all(self._ordered([self.predicate(term) for term in node.terms], node.terms))
+        if isinstance(node, ast.Or):
+            return _any([self.predicate(term) for term in node.terms])
+        if isinstance(node, ast.Not):
+            inner = self.predicate(node.operand)
+            return lambda doc: not inner(doc)
+        self.check_boolean(node)
+        return self.leaf(node)
+
+    def _ordered(self, predicates: list[Predicate], terms: tuple[ast.Expr, ...]) -> list[Predicate]:
+        # Conjunctions have no side effects in Elasticsearch, so test cheap leaves first.
+        ranked = sorted(zip(predicates, terms, strict=True), key=lambda pair: _cost(pair[1]))
+        return [predicate for predicate, _ in ranked]
+
+    def check_boolean(self, node: ast.Expr) -> None:
+        if isinstance(node, (*_BOOLEAN_NODES, ast.Field)):
+            return
+        if isinstance(node, ast.Literal) and (node.value is None or isinstance(node.value, bool)):
+            return
+        if isinstance(node, ast.FunctionCall) and FUNCTIONS[node.name].returns_boolean:
+            return
+        raise self.error(f"condition must be boolean, found [{node}]", node)
+
+    # ------------------------------------------------------------ leaves
+
+    def leaf(self, node: ast.Expr) -> Predicate:
+        fields = _field_occurrences(node)
+        if not fields:
+            value = self.fold(node)
+            return _constant(value is True)
+        dsl = self.dsl_leaf(node)
+        if dsl is not None:
+            return dsl
+        self.check_script(node)
+        return self.script_leaf(node, fields)
+
+    def fold(self, node: ast.Expr) -> Any:
+        try:
+            return self.scalar(node, {})(None)
+        except EqlRuntimeError as error:
+            raise self.error(str(error), node) from None
+
+    def dsl_leaf(self, node: ast.Expr) -> Predicate | None:
+        """Leaves that Elasticsearch answers with a DSL query on a single field."""
+        if isinstance(node, ast.Field):
+            return _existential(node, lambda value: value is True)
+        if isinstance(node, ast.Comparison):
+            return self.dsl_comparison(node)
+        if isinstance(node, ast.InSet) and isinstance(node.operand, ast.Field):
+            test = self.in_test(node, node.operand)
+            return _existential(node.operand, test)
+        if isinstance(node, ast.Match) and isinstance(node.operand, ast.Field):
+            self.check_match_operand(node)
+            return _existential(node.operand, self.match_test(node))
+        return None
+
+    def dsl_comparison(self, node: ast.Comparison) -> Predicate | None:
+        left, right, op = node.left, node.right, node.op
+        if isinstance(left, ast.Literal) and isinstance(right, ast.Field):
+            left, right, op = right, left, _SWAPPED[op]
+        if not isinstance(left, ast.Field):
+            return None
+        if isinstance(right, ast.Field):
+            raise self.error(
+                "comparisons against fields are not supported (as in Elasticsearch)", node
+            )
+        if not isinstance(right, ast.Literal):
+            right_value = self.fold(right) if not _field_occurrences(right) else _NOT_CONSTANT
+            if right_value is _NOT_CONSTANT:
+                return None
+            right = ast.Literal(right_value)  # type: ignore[arg-type]
+        if right.value is None and op in ("==", "!="):
+            exists = _exists(left)
+            return exists if op == "!=" else (lambda doc: not exists(doc))
+        if right.value is None:
+            return _constant(False)
+        literal = _literal_for(left, right.value)
+        if op == "==":
+            return _existential(left, _equals_test(literal))
+        if op == "!=":
+            positive = _existential(left, _equals_test(literal))
+            return lambda doc: not positive(doc)
+        outcome = _ORDERING[op]
+
+        def ordered(value: Any) -> bool:
+            result = compare(value, literal)
+            return result is not None and outcome(result)
+
+        return _existential(left, ordered)
+
+    def check_match_operand(self, node: ast.Match) -> None:
+        operand = node.operand
+        if isinstance(operand, ast.Field) and operand.name in IP_FIELDS:
+            raise self.error(
+                f"'{node.op}' needs a string field; {operand.name} is an ip field "
+                f"(use string({operand.name}) or cidrMatch)",
+                node,
+            )
+
+    def check_script(self, node: ast.Expr) -> None:
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.FunctionCall):
+                self.check_call(inner)
+            if isinstance(inner, ast.Match):
+                self.check_match_operand(inner)
+
+    def check_call(self, call: ast.FunctionCall) -> None:
+        function = FUNCTIONS[call.name]
+        count = len(call.args)
+        if count < function.min_args or (
+            function.max_args is not None and count > function.max_args
+        ):
+            expected = (
+                str(function.min_args)
+                if function.min_args == function.max_args
+                else f"{function.min_args}+"
+                if function.max_args is None
+                else f"{function.min_args} to {function.max_args}"
+            )
+            raise self.error(f"{call.name}() takes {expected} arguments, got {count}", call)
+        if call.insensitive and not function.case_aware:
+            raise self.error(f"{call.name}() does not support the case-insensitive '~' form", call)
+        for index, arg in enumerate(call.args):
+            self.check_argument(call, index, arg)
+
+    def check_argument(self, call: ast.FunctionCall, index: int, arg: ast.Expr) -> None:
+        function = FUNCTIONS[call.name]
+        if not isinstance(arg, ast.Literal) or arg.value is None:
+            return
+        value = arg.value
+        if index in function.string_args and not isinstance(value, str):
+            raise self.error(
+                f"argument {index + 1} of {call.name}() must be a string, found [{arg}]", arg
+            )
+        if index in function.number_args and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise self.error(
+                f"argument {index + 1} of {call.name}() must be a number, found [{arg}]", arg
+            )
+
+    def script_leaf(self, node: ast.Expr, fields: list[ast.Field]) -> Predicate:
+        slots = {id(field): index for index, field in enumerate(fields)}
+        single = len(fields) == 1
+        evaluate = self.scalar(node, slots, single)
+        getters = [_value_getter(field) for field in fields]
+        if single:
+            (get,) = getters
+
+            def one(doc: Document) -> bool:
+                value = get(doc)
+                if value.__class__ is list:
+                    return any(evaluate(item) is True for item in scalar_values(value))
+                return evaluate(value) is True
+
+            return one
+
+        def many(doc: Document) -> bool:
+            raw = [get(doc) for get in getters]
+            if not any(value.__class__ is list for value in raw):
+                return evaluate(raw) is True
+            combinations = itertools.product(*(scalar_values(value) for value in raw))
+            return any(
+                evaluate(list(combo)) is True
+                for combo in itertools.islice(combinations, MAX_COMBINATIONS)
+            )
+
+        return many
+
+    # ------------------------------------------------------------ scalar layer (3VL)
+
+    def scalar(self, node: ast.Expr, slots: dict[int, int], single: bool = False) -> Scalar:
+        compile_node = _SCALAR_TABLE[type(node)]
+        return compile_node(self, node, slots, single)
+
+    def scalar_literal(self, node: ast.Literal, slots: dict[int, int], single: bool) -> Scalar:
+        value = node.value
+        return lambda env: value
+
+    def scalar_field(self, node: ast.Field, slots: dict[int, int], single: bool) -> Scalar:
+        if single:
+            return lambda env: env
+        index = slots[id(node)]
+        return lambda env: env[index]
+
+    def scalar_call(self, node: ast.FunctionCall, slots: dict[int, int], single: bool) -> Scalar:
+        self.check_call(node)
+        function = FUNCTIONS[node.name]
+        args = [self.scalar(arg, slots, single) for arg in node.args]
+        impl = function.impl
+        if function.case_aware:
+            insensitive = node.insensitive
+            return lambda env: impl(insensitive, *[arg(env) for arg in args])
+        if len(args) == 1:
+            (only,) = args
+            return lambda env: impl(only(env))
+        return lambda env: impl(*[arg(env) for arg in args])
+
+    def scalar_negate(self, node: ast.Negate, slots: dict[int, int], single: bool) -> Scalar:
+        operand = self.scalar(node.operand, slots, single)
+        subtract = FUNCTIONS["subtract"].impl
+        return lambda env: subtract(0, operand(env))
+
+    def scalar_arithmetic(
+        self, node: ast.Arithmetic, slots: dict[int, int], single: bool
+    ) -> Scalar:
+        name = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "%": "modulo"}[node.op]
+        impl = FUNCTIONS[name].impl
+        left, right = self.scalar(node.left, slots, single), self.scalar(node.right, slots, single)
+        return lambda env: impl(left(env), right(env))
+
+    def scalar_comparison(
+        self, node: ast.Comparison, slots: dict[int, int], single: bool
+    ) -> Scalar:
+        left, right = self.scalar(node.left, slots, single), self.scalar(node.right, slots, single)
+        if node.op in ("==", "!=") and (_is_null(node.left) or _is_null(node.right)):
+            # ReplaceNullChecks: `x == null` is IsNull(x), which is never null itself.
+            other = right if _is_null(node.left) else left
+            wanted = node.op == "=="
+            return lambda env: (other(env) is None) == wanted
+        if node.op == "==":
+            return lambda env: equal(left(env), right(env))
+        if node.op == "!=":
+
+            def not_equal(env: Any) -> bool | None:
+                result = equal(left(env), right(env))
+                return None if result is None else not result
+
+            return not_equal
+        outcome = _ORDERING[node.op]
+
+        def ordered(env: Any) -> bool | None:
+            result = compare(left(env), right(env))
+            return None if result is None else outcome(result)
+
+        return ordered
+
+    def scalar_in(self, node: ast.InSet, slots: dict[int, int], single: bool) -> Scalar:
+        operand = self.scalar(node.operand, slots, single)
+        test = self.in_test(node, node.operand)
+        return lambda env: None if (value := operand(env)) is None else test(value)
+
+    def scalar_match(self, node: ast.Match, slots: dict[int, int], single: bool) -> Scalar:
+        operand = self.scalar(node.operand, slots, single)
+        test = self.match_test(node)
+        return lambda env: None if (value := operand(env)) is None else test(value)
+
+    def scalar_not(self, node: ast.Not, slots: dict[int, int], single: bool) -> Scalar:
+        operand = self.scalar(node.operand, slots, single)
+        return lambda env: None if (value := operand(env)) is None else not value
+
+    def scalar_and(self, node: ast.And, slots: dict[int, int], single: bool) -> Scalar:
+        terms = [self.scalar(term, slots, single) for term in node.terms]
+
+        def conjunction(env: Any) -> bool | None:
+            values = [term(env) for term in terms]
+            if any(value is False for value in values):
+                return False
+            return None if any(value is None for value in values) else True
+
+        return conjunction
+
+    def scalar_or(self, node: ast.Or, slots: dict[int, int], single: bool) -> Scalar:
+        terms = [self.scalar(term, slots, single) for term in node.terms]
+
+        def disjunction(env: Any) -> bool | None:
+            values = [term(env) for term in terms]
+            if any(value is True for value in values):
+                return True
+            return None if any(value is None for value in values) else False
+
+        return disjunction
+
+    # ------------------------------------------------------------ shared tests
+
+    def in_test(self, node: ast.InSet, operand: ast.Expr) -> Callable[[Any], bool]:
+        values = []
+        for item in node.values:
+            if _field_occurrences(item):
+                raise self.error(
+                    "comparisons against fields are not supported (as in Elasticsearch)", item
+                )
+            value = self.fold(item)
+            if value is not None:  # null list elements are skipped (InComparisons)
+                values.append(value)
+        if isinstance(operand, ast.Field) and operand.name in IP_FIELDS:
+            values = [_literal_for(operand, value) for value in values]
+        if node.insensitive:
+            folded = frozenset(v.lower() for v in values if isinstance(v, str))
+            others = [v for v in values if not isinstance(v, str)]
+            return lambda value: (
+                value.lower() in folded
+                if isinstance(value, str)
+                else any(equal(value, other) for other in others)
+            )
+        strings = frozenset(v for v in values if isinstance(v, str))
+        if len(strings) == len(values):
+            return lambda value: (
+                value in strings
+                if value.__class__ is str
+                else any(equal(value, s) for s in strings)
+            )
+        return lambda value: any(equal(value, other) for other in values)
+
+    def match_test(self, node: ast.Match) -> Callable[[Any], bool]:
+        tests = [self.pattern_test(node, pattern) for pattern in node.patterns]
+        if len(tests) == 1:
+            (test,) = tests
+
+            def one(value: Any) -> bool:
+                text = value if value.__class__ is str else java_string(value)
+                return text is not None and test(text)
+
+            return one
+
+        def any_of(value: Any) -> bool:
+            text = value if value.__class__ is str else java_string(value)
+            return text is not None and any(test(text) for test in tests)
+
+        return any_of
+
+    def pattern_test(self, node: ast.Match, pattern: ast.Literal) -> Callable[[str], bool]:
+        text = str(pattern.value)
+        op = node.op
+        if op in ("regex", "regex~"):
+            try:
+                return LuceneRegex(text, insensitive=op == "regex~").fullmatch
+            except RegexError as error:
+                raise self.error(f"invalid regex {text!r}: {error}", pattern) from None
+        insensitive = op in (":", "like~")
+        if not has_wildcard(text):
+            if insensitive:
+                folded = text.lower()
+                return lambda value: value.lower() == folded
+            return text.__eq__
+        return compile_wildcard(text, insensitive)
+
+
+_NOT_CONSTANT = object()
+
+_SCALAR_TABLE: dict[type, Callable[..., Scalar]] = {
+    ast.Literal: ConditionCompiler.scalar_literal,
+    ast.Field: ConditionCompiler.scalar_field,
+    ast.FunctionCall: ConditionCompiler.scalar_call,
+    ast.Negate: ConditionCompiler.scalar_negate,
+    ast.Arithmetic: ConditionCompiler.scalar_arithmetic,
+    ast.Comparison: ConditionCompiler.scalar_comparison,
+    ast.InSet: ConditionCompiler.scalar_in,
+    ast.Match: ConditionCompiler.scalar_match,
+    ast.Not: ConditionCompiler.scalar_not,
+    ast.And: ConditionCompiler.scalar_and,
+    ast.Or: ConditionCompiler.scalar_or,
+}
+
+
+def _is_null(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Literal) and node.value is None
+
+
+def _field_occurrences(node: ast.Expr) -> list[ast.Field]:
+    return [inner for inner in ast.walk(node) if isinstance(inner, ast.Field)]
+
+
+def _value_getter(field: ast.Field) -> Callable[[Document], Any]:
+    get = make_getter(field.path)
+    if field.name not in IP_FIELDS:
+        return get
+
+    def get_ip(doc: Document) -> Any:
+        value = get(doc)
+        if value.__class__ is list:
+            return [ip_value(item) for item in value]
+        return ip_value(value)
+
+    return get_ip
+
+
+def _literal_for(field: ast.Field, value: Any) -> Any:
+    """Literals compared with an ip field are compared as addresses."""
+    if field.name in IP_FIELDS and isinstance(value, str):
+        return canonical_ip(value) or value
+    return value
+
+
+def _equals_test(literal: Any) -> Callable[[Any], bool]:
+    if literal.__class__ is str:
+        return lambda value: (
+            value == literal if value.__class__ is str else equal(value, literal) is True
+        )
+    return lambda value: equal(value, literal) is True
+
+
+def _existential(field: ast.Field, test: Callable[[Any], bool]) -> Predicate:
+    """True when any value of the field passes; a missing field passes nothing."""
+    get = _value_getter(field)
+
+    def predicate(doc: Document) -> bool:
+        value = get(doc)
+        if value is None:
+            return False
+        if value.__class__ is list:
+            return any(test(item) for item in scalar_values(value) if item is not None)
+        return test(value)
+
+    return predicate
+
+
+def _exists(field: ast.Field) -> Predicate:
+    get = make_getter(field.path)
+
+    def exists(doc: Document) -> bool:
+        value = get(doc)
+        if value.__class__ is list:
+            return any(item is not None for item in scalar_values(value))
+        return value is not None
+
+    return exists
+
+
+def _constant(value: bool) -> Predicate:
+    return (lambda doc: True) if value else (lambda doc: False)
+
+
+def _all(predicates: list[Predicate]) -> Predicate:
+    if len(predicates) == 2:
+        a, b = predicates
+        return lambda doc: a(doc) and b(doc)
+    if len(predicates) == 3:
+        a, b, c = predicates
+        return lambda doc: a(doc) and b(doc) and c(doc)
+
+    def conjunction(doc: Document) -> bool:
+        return all(predicate(doc) for predicate in predicates)
+
+    return conjunction
+
+
+def _any(predicates: list[Predicate]) -> Predicate:
+    def disjunction(doc: Document) -> bool:
+        return any(predicate(doc) for predicate in predicates)
+
+    return disjunction
+
+
+def _cost(node: ast.Expr) -> int:
+    """A rough evaluation cost used to order conjunctions: exact tests first."""
+    if isinstance(node, ast.Comparison | ast.InSet) and not any(
+        isinstance(inner, ast.FunctionCall | ast.Arithmetic) for inner in ast.walk(node)
+    ):
+        return 0
+    if isinstance(node, ast.Match) and isinstance(node.operand, ast.Field):
+        return 1 if all(n.op == ":" for n in (node,)) else 2
+    if isinstance(node, ast.Not):
+        return _cost(node.operand) + 1
+    return 3 + len(ast.walk(node))

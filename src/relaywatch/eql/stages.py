@@ -1,0 +1,147 @@
+"""Compiled event filters: the category test, the condition, the join keys and the
+routing facts (which categories and event codes a filter can possibly match).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from relaywatch.eql import ast
+from relaywatch.eql.compiler import ConditionCompiler, Predicate
+from relaywatch.eql.fields import Document, make_getter, scalar_values
+from relaywatch.eql.values import IP_FIELDS, ip_value
+from relaywatch.errors import EqlCompileError
+
+CATEGORY_FIELD = ("event", "category")
+CODE_FIELD = ("event", "code")
+KeyValues = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BoolKey:
+    """Keeps `true` apart from `1` in join keys (Python hashes them alike; Java does not)."""
+
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """One compiled `<category> where <condition>` with its join keys."""
+
+    category: str | None
+    condition: Predicate
+    key_getters: tuple[Callable[[Document], Any], ...]
+    optional_keys: tuple[bool, ...]
+    codes: frozenset[str] | None  # event.code values the condition requires, for routing
+
+    def keys(self, doc: Document) -> list[KeyValues]:
+        """Every join key of the event (cartesian product of multi-valued keys); [] if a
+        mandatory key is missing (Elasticsearch's AddMandatoryJoinKeyFilter)."""
+        if not self.key_getters:
+            return [()]
+        per_key: list[list[Any]] = []
+        for get, optional in zip(self.key_getters, self.optional_keys, strict=True):
+            values = _distinct(scalar_values(get(doc)))
+            if values == [None] and not optional:
+                return []
+            per_key.append(values)
+        if all(len(values) == 1 for values in per_key):
+            return [tuple(values[0] for values in per_key)]
+        return list(itertools.product(*per_key))
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    if len(values) == 1:
+        value = values[0]
+        return [BoolKey(value) if value.__class__ is bool else value]
+    seen: dict[Any, None] = {}
+    for value in values:
+        seen.setdefault(BoolKey(value) if value.__class__ is bool else value, None)
+    return list(seen)
+
+
+def plain_key(key: KeyValues) -> list[Any]:
+    """Join key values as the response shows them."""
+    return [part.value if isinstance(part, BoolKey) else part for part in key]
+
+
+def compile_filter(query: ast.EventQuery, keys: tuple[ast.Expr, ...], text: str) -> Filter:
+    compiler = ConditionCompiler(text)
+    condition = compiler.predicate(query.condition)
+    getters = []
+    optional = []
+    for key in keys:
+        if not isinstance(key, ast.Field):
+            raise EqlCompileError(
+                f"join keys must be fields, found [{key}]", text, key.line, key.column
+            )
+        getters.append(_key_getter(key))
+        optional.append(key.optional)
+    return Filter(
+        query.category, condition, tuple(getters), tuple(optional), required_codes(query.condition)
+    )
+
+
+def _key_getter(field: ast.Field) -> Callable[[Document], Any]:
+    get = make_getter(field.path)
+    if field.name not in IP_FIELDS:
+        return get
+
+    # Keys on ip fields join by address value (canonical form), as doc values do.
+    def get_ip(doc: Document) -> Any:
+        value = get(doc)
+        return [ip_value(v) for v in value] if value.__class__ is list else ip_value(value)
+
+    return get_ip
+
+
+def required_codes(condition: ast.Expr) -> frozenset[str] | None:
+    """Event codes a condition insists on (`event.code == "x"` / `in (...)` in its top
+    conjunction), or None when any code could match. Used only to route events."""
+    terms = condition.terms if isinstance(condition, ast.And) else (condition,)
+    for term in terms:
+        codes = _codes_of(term)
+        if codes is not None:
+            return codes
+    return None
+
+
+def _codes_of(term: ast.Expr) -> frozenset[str] | None:
+    if isinstance(term, ast.Comparison) and term.op == "==":
+        pair = (term.left, term.right)
+        field = next((n for n in pair if isinstance(n, ast.Field)), None)
+        literal = next((n for n in pair if isinstance(n, ast.Literal)), None)
+        if field is not None and literal is not None and field.path == CODE_FIELD:
+            return _as_codes([literal.value])
+    if isinstance(term, ast.InSet) and not term.insensitive and isinstance(term.operand, ast.Field):
+        literals = [v.value for v in term.values if isinstance(v, ast.Literal)]
+        if term.operand.path == CODE_FIELD and len(literals) == len(term.values):
+            return _as_codes(literals)
+    return None
+
+
+def _as_codes(values: list[Any]) -> frozenset[str] | None:
+    # Codes are compared as strings: a keyword field holding 4624 matches "4624".
+    if any(value is None or isinstance(value, bool | float) for value in values):
+        return None
+    return frozenset(str(value) for value in values)
+
+
+def category_matches(category: str | None, value: Any) -> bool:
+    """`file where` is an exact, case-sensitive term on event.category (arrays: any)."""
+    if category is None:
+        return True
+    if value.__class__ is list:
+        return category in value
+    return bool(value == category)
+
+
+def code_of(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if value.__class__ is list:
+        return [str(item) for item in value if item is not None]
+    return [str(value)]

@@ -1,0 +1,57 @@
+"""Event time as Elasticsearch's EQL orders it: epoch milliseconds (a `date` field
+keeps millisecond precision, so finer digits are truncated)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from relaywatch.errors import EqlRuntimeError
+
+
+def timestamp_ms(value: Any) -> int:
+    """ISO-8601 text (any fraction length, `Z` or offset), epoch millis, or a datetime."""
+    if isinstance(value, bool):
+        raise EqlRuntimeError(f"not a timestamp: {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return _millis(moment)
+    if isinstance(value, str):
+        return _parse_text(value)
+    if isinstance(value, list) and len(value) == 1:
+        return timestamp_ms(value[0])
+    raise EqlRuntimeError(f"not a timestamp: {value!r}")
+
+
+def _parse_text(text: str) -> int:
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        return _millis(_from_iso(text))
+    except ValueError:
+        raise EqlRuntimeError(f"not a timestamp: {text!r}") from None
+
+
+def _from_iso(text: str) -> datetime:
+    dot = text.find(".", 19)
+    if dot > 0:
+        # Windows writes 100 ns digits (7) and some tools 9; Python takes at most 6.
+        end = dot + 1
+        while end < len(text) and text[end].isdigit():
+            end += 1
+        text = text[: dot + 1] + text[dot + 1 : end][:6].ljust(3, "0") + text[end:]
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _millis(moment: datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
