@@ -102,6 +102,9 @@ def _guarded(
         try:
             doc = convert(obj)
             normalized = ecs.normalize(doc, ctx.clock.now())
+        except ecs.RawEventError as error:
+            yield _reject(provenance, f"invalid raw event: {error}")
+            return
         except Exception as error:  # one odd record must not end the run
             yield _reject(provenance, f"normalization failed: {type(error).__name__}: {error}")
             return
