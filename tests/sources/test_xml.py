@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,10 @@ def _comparable(value: Any) -> Any:
     return str(value).replace("\r\n", "\n")
 
 
+def _parsed(records: Iterable[Any]) -> list[dict[str, Any]]:
+    return list(records)
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -152,9 +157,9 @@ def _comparable(value: Any) -> Any:
 def test_xml_of_every_record_converts_to_the_json_of_the_same_record(name: str) -> None:
     """The parser renders each record as XML and as JSON: both roads must meet."""
     path = str(shared_path("data", "evtx-samples", name))
-    as_json = {r["event_record_id"]: r["data"] for r in PyEvtxParser(path).records_json()}
+    as_json = {r["event_record_id"]: r["data"] for r in _parsed(PyEvtxParser(path).records_json())}
     compared = 0
-    for record in PyEvtxParser(path).records():
+    for record in _parsed(PyEvtxParser(path).records()):
         xml = record["data"].split("?>", 1)[-1]
         raw = event_to_raw(ET.fromstring(xml))
         assert _comparable(raw) == _comparable(orjson.loads(as_json[record["event_record_id"]]))
