@@ -22,6 +22,7 @@ _BULLET = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
 _LABELLED = re.compile(r"^([A-Z][A-Za-z /-]{0,30}):\s+(.*)$")
 _REFERENCE = re.compile(r"\$(investigate|osquery)_(\d+)")
 _INLINE_OPEN = re.compile(r"!\{(investigate|osquery)")
+_SPACES = re.compile(r"[ \t]{2,}")
 
 # Section headings, matched on lower-cased text; order matters ("response" last).
 _SECTIONS: tuple[tuple[str, str], ...] = (
@@ -151,7 +152,7 @@ class _Builder:
             known = (match.group(1), int(match.group(2))) in self.numbered
             return "" if known else match.group(0)
 
-        return _REFERENCE.sub(drop, text).strip(), tuple(found)
+        return _SPACES.sub(" ", _REFERENCE.sub(drop, text)).strip(), tuple(found)
 
     def extract_inline(self, text: str, line: int) -> tuple[str, tuple[int, ...]]:
         found: list[int] = []
