@@ -84,7 +84,8 @@ def write_csv(alerts: Sequence[Alert], stream: IO[str]) -> None:
 
 def alert_table(alerts: Sequence[Alert]) -> Table:
     """The rich table of alerts, one row per alert or sequence."""
-    rows = alert_rows(alerts)
+    # Sorted by event time: the order an analyst reconstructs an attack in.
+    rows = sorted(alert_rows(alerts), key=lambda row: row.time)
     table = Table(title=f"{len(rows)} alert{'s' if len(rows) != 1 else ''}", show_lines=False)
     for header, _ in TABLE_COLUMNS:
         table.add_column(header, overflow="fold")
