@@ -14,8 +14,9 @@ import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO, cast
 
+from relaywatch.records import Skip
 from relaywatch.sources.context import Item, ReadContext, Source, reject
-from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+from relaywatch.sources.failures import STREAM_ERRORS, ends_input, stream_failure
 from relaywatch.sources.gzipstream import open_gzip
 
 
@@ -33,20 +34,23 @@ def read_tar(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Ite
         return
     with archive:
         members = iter(archive)
+        broken = False  # a member already reported the break of the underlying stream
         while True:
             try:
                 member = next(members)
             except StopIteration:
                 return
             except STREAM_ERRORS as error:
-                yield reject(source, 0, stream_failure(error))
+                if not broken:
+                    yield reject(source, 0, stream_failure(error))
                 return
-            if member.isfile():
-                content = archive.extractfile(member)
-                if content is not None:
-                    name = f"{source.name}!{member.name}"
-                    member_source = Source(name, None, member.size, discovered=True)
-                    yield from ctx.read_member(member_source, cast(BinaryIO, content), ctx)
+            content = archive.extractfile(member) if member.isfile() else None
+            if content is not None:
+                name = f"{source.name}!{member.name}"
+                member_source = Source(name, None, member.size, discovered=True)
+                for item in ctx.read_member(member_source, cast(BinaryIO, content), ctx):
+                    broken = isinstance(item, Skip) and ends_input(item.reason)
+                    yield item
 
 
 def read_zip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:

@@ -25,6 +25,7 @@ from relaywatch.records import Provenance
 from relaywatch.sources import documents
 from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+from relaywatch.sources.streams import read_rest
 
 FILE_HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -62,7 +63,7 @@ def _parser_input(source: Source, stream: BinaryIO) -> tuple[int, str | io.Bytes
     if source.path is not None and source.size is not None:
         return source.size, source.path
     try:
-        data = stream.read()
+        data = read_rest(stream)
     except STREAM_ERRORS as error:
         return 0, reject(source, 0, stream_failure(error))
     return len(data), io.BytesIO(data)

@@ -28,9 +28,17 @@ _CATEGORIES: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+_NOT_READ = " (the rest of this input was not read)"
+
+
 def stream_failure(error: BaseException) -> str:
     """`category: detail` for an exception from STREAM_ERRORS."""
     for kind, category in _CATEGORIES:
         if isinstance(error, kind):
-            return f"{category}: {error} (the rest of this input was not read)"
-    return f"unreadable input: {error}"
+            return f"{category}: {error}{_NOT_READ}"
+    return f"unreadable input: {error}{_NOT_READ}"
+
+
+def ends_input(reason: str) -> bool:
+    """Whether a skip reason is a stream failure that ended its input."""
+    return reason.endswith(_NOT_READ)

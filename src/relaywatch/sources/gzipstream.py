@@ -24,13 +24,23 @@ class GzipStream(io.RawIOBase):
         self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self._pending = b""
         self._done = False
+        self._failure: BaseException | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._pending and not self._done:
-            self._pending = self._inflate_more()
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+        try:
+            while not self._pending and not self._done:
+                self._pending = self._inflate_more()
+        except (EOFError, zlib.error) as failure:
+            # Deferred to the next read, so a buffered read keeps the bytes before it
+            # (see streams._Prefixed).
+            self._failure = failure
+            return 0
         count = min(len(buffer), len(self._pending))
         buffer[:count] = self._pending[:count]
         self._pending = self._pending[count:]
@@ -59,4 +69,4 @@ class GzipStream(io.RawIOBase):
 
 
 def open_gzip(stream: BinaryIO) -> BinaryIO:
-    return io.BufferedReader(GzipStream(stream), buffer_size=1 << 20)
+    return io.BufferedReader(GzipStream(stream), buffer_size=1 << 16)

@@ -19,6 +19,7 @@ from relaywatch.records import Provenance
 from relaywatch.sources import documents
 from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+from relaywatch.sources.streams import read_rest
 
 _BULK_ACTIONS = (b'{"index":', b'{"create":')
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -65,8 +66,23 @@ def _numbered_lines(
             return
         if not line:
             return
+        failure = None if line.endswith(b"\n") else _failure_after(stream)
+        if failure is not None:
+            # The input ends inside this line because the stream broke: the line is
+            # part of the break, not a malformed record of its own.
+            yield number, reject(source, number, stream_failure(failure))
+            return
         if line.strip():
             yield number, line
+
+
+def _failure_after(stream: BinaryIO) -> BaseException | None:
+    """At the end of the data: the failure that ended it early, if one did."""
+    try:
+        stream.read(1)
+    except STREAM_ERRORS as failure:
+        return failure
+    return None
 
 
 def _discard_rest_of_line(stream: BinaryIO) -> int:
@@ -154,7 +170,7 @@ def _document_mode(
 ) -> Iterator[Item]:
     """The whole input is one JSON value (read into memory, as it must be to parse it)."""
     try:
-        data = first + stream.read()
+        data = first + read_rest(stream)
     except STREAM_ERRORS as error:
         yield reject(source, number, stream_failure(error))
         return

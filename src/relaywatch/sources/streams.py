@@ -12,14 +12,19 @@ from typing import BinaryIO
 from relaywatch.sources.failures import STREAM_ERRORS
 
 HEAD_SIZE = 4096
-BUFFER_SIZE = 1 << 20
+# Small enough that a break inside a compressed archive loses little: tarfile drops
+# the whole read request that meets the end of a truncated stream.
+BUFFER_SIZE = 1 << 16
 
 
 class _Prefixed(io.RawIOBase):
     """A raw stream that serves `head` first, then the rest of `tail`.
 
-    `failure` is an error the tail raised while the head was read: it is raised again
-    where it happened, after the head, so the records before a break still read.
+    A failure of the tail (a truncated or corrupt compressed stream) is deferred: the
+    read that meets it ends the data there (returns 0), and the *next* read raises it.
+    A buffered read that failed outright would drop the bytes it had already gathered,
+    and those are the good records before the break. `failure` is such an error met
+    while the head itself was read.
     """
 
     def __init__(self, head: bytes, tail: BinaryIO, failure: BaseException | None = None) -> None:
@@ -39,7 +44,11 @@ class _Prefixed(io.RawIOBase):
         if self._failure is not None:
             failure, self._failure = self._failure, None
             raise failure
-        data = self._tail.read(len(buffer))
+        try:
+            data = self._tail.read(len(buffer))
+        except STREAM_ERRORS as failure:
+            self._failure = failure
+            return 0
         buffer[: len(data)] = data
         return len(data)
 
@@ -70,6 +79,13 @@ def with_head(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]
         return head, prepend(head, stream, failure)
     head = b"".join(parts)
     return head, prepend(head, stream)
+
+
+def read_rest(stream: BinaryIO) -> bytes:
+    """Everything left in `stream`; raises a deferred failure instead of ending quietly."""
+    data = stream.read()
+    stream.read(1)  # at the end: b"", or the failure that ended the data early
+    return data
 
 
 def prepend(head: bytes, stream: BinaryIO, failure: BaseException | None = None) -> BinaryIO:
