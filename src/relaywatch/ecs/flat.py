@@ -22,7 +22,7 @@ from typing import Any
 
 from relaywatch.ecs import tables
 from relaywatch.ecs.render import render_guid, render_value
-from relaywatch.ecs.security_lookups import codes
+from relaywatch.ecs.steps import codes
 from relaywatch.ecs.timestamps import iso_utc, local_to_utc
 from relaywatch.ecs.winlogbeat import RawEventError, to_int
 

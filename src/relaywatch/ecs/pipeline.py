@@ -10,8 +10,8 @@ does with events that did not come from the local agent, which is what an offlin
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,10 +19,10 @@ from relaywatch.ecs import security_fields as fields
 from relaywatch.ecs import security_lookups as lookups
 from relaywatch.ecs import security_objects as objects
 from relaywatch.ecs.painless import PipelineError, append_unique, child, mustache
+from relaywatch.ecs.steps import Processor, codes
 from relaywatch.ecs.timestamps import format_utc, iso_utc
 
 Doc = dict[str, Any]
-Step = Callable[[Doc, str, Doc], None]
 
 ECS_VERSION = "8.17.0"
 DATASET = "windows.forwarded"
@@ -32,34 +32,20 @@ SECURITY_PROVIDERS = frozenset(
 # security_default "remove_empty_values_from_event_data".
 PLACEHOLDERS = frozenset(("", "-", "{00000000-0000-0000-0000-000000000000}"))
 _MAPPED_IPV4 = re.compile(r"^\[?::ffff:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)(?:\](?::[0-9]+)?)?$")
-_SCHEDULED_TASK_CODES = lookups.codes("4698 4699 4700 4701 4702")
+_SCHEDULED_TASK_CODES = codes("4698 4699 4700 4701 4702")
 
-# security_standard.yml, processor by processor.
-SECURITY_STANDARD: tuple[Step, ...] = (
-    *lookups.LOOKUP_STEPS,
-    fields.session,
-    fields.copy_target_user,
-    fields.members,
-    fields.computer_object,
-    fields.target_logon_id,
-    fields.copy_subject_user,
-    fields.copy_target_to_target,
-    fields.copy_target_to_effective,
-    fields.subject_from_user_data,
-    fields.subject_logon_id,
-    fields.common_auth_fields,
-    fields.connection,
-    objects.process_creation,
-    objects.related_users,
-    objects.privileges,
-    objects.renamed_accounts,
-    objects.directory_object,
-    objects.registry_path,
-    objects.sid_list,
-    objects.transport,
-    objects.file_share,
-    objects.direction,
+# security_standard.yml, processor by processor, in pipeline order.
+SECURITY_STANDARD: tuple[Processor, ...] = (
+    *lookups.PROCESSORS,
+    *fields.PROCESSORS,
+    *objects.PROCESSORS,
 )
+
+
+@functools.cache
+def plan(code: str) -> tuple[Processor, ...]:
+    """The processors that can act on events with this code (computed once per code)."""
+    return tuple(p for p in SECURITY_STANDARD if p.applies(code))
 
 
 def ingested_now() -> str:
@@ -106,19 +92,20 @@ def normalize(raw: Doc, ingested: str) -> Doc:
 def _security_default(doc: Doc, code: str) -> None:
     winlog = doc["winlog"]
     event_data = winlog.get("event_data")
-    if isinstance(event_data, dict):
-        for key in [k for k, v in event_data.items() if v is None or _placeholder(v)]:
+    if type(event_data) is dict:
+        drop = [
+            k for k, v in event_data.items() if v is None or (type(v) is str and v in PLACEHOLDERS)
+        ]
+        for key in drop:
             del event_data[key]
     else:
         event_data = {}
-    for step in SECURITY_STANDARD:
-        step(doc, code, event_data)
+    for processor in plan(code):
+        if processor.needs and not any(key in event_data for key in processor.needs):
+            continue
+        processor.run(doc, code, event_data)
     _security_common(doc, code, event_data)
     child(doc, "ecs")["version"] = ECS_VERSION
-
-
-def _placeholder(value: Any) -> bool:
-    return isinstance(value, str) and value in PLACEHOLDERS
 
 
 def _security_common(doc: Doc, code: str, event_data: Doc) -> None:
@@ -192,13 +179,14 @@ def _forwarded_default(doc: Doc) -> None:
 def _stack_fields(doc: Doc, ingested: str) -> None:
     """What Agent, Fleet and the data stream add: dataset, module, event.ingested."""
     event = doc["event"]
-    event.setdefault("module", "windows")
-    event.setdefault("dataset", DATASET)
-    event.setdefault("ingested", ingested)
-    stream = child(doc, "data_stream")
-    stream.setdefault("type", "logs")
-    stream.setdefault("dataset", DATASET)
-    stream.setdefault("namespace", "default")
+    if "ingested" not in event:
+        event["ingested"] = ingested
+    if "module" not in event:
+        event["module"] = "windows"
+    if "dataset" not in event:
+        event["dataset"] = DATASET
+    if "data_stream" not in doc:
+        doc["data_stream"] = {"type": "logs", "dataset": DATASET, "namespace": "default"}
 
 
 def is_raw_winlogbeat(doc: Any) -> bool:

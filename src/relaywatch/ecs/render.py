@@ -10,23 +10,17 @@ be exact.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-_HEX = frozenset("0123456789abcdefABCDEF")
-_GUID_DASHES = (8, 13, 18, 23)
+_BARE_GUID = re.compile(
+    r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+)
 
 
 def is_bare_guid(text: str) -> bool:
     """True for `8-4-4-4-12` hex text without braces (how the evtx binding renders GUIDs)."""
-    if len(text) != 36:
-        return False
-    for i, char in enumerate(text):
-        if i in _GUID_DASHES:
-            if char != "-":
-                return False
-        elif char not in _HEX:
-            return False
-    return True
+    return len(text) == 36 and _BARE_GUID.fullmatch(text) is not None
 
 
 def render_guid(text: str) -> str:
@@ -41,9 +35,10 @@ def render_guid(text: str) -> str:
 
 def render_value(value: Any) -> str:
     """One typed value -> the string Winlogbeat would have (\"\" means: drop it)."""
-    if isinstance(value, str):
-        text = value.replace("\r\n", "\n")
-        return render_guid(text) if len(text) == 36 else text
+    if type(value) is str:
+        if "\r" in value:
+            value = value.replace("\r\n", "\n")
+        return render_guid(value) if len(value) == 36 else value
     if isinstance(value, bool):
         # XML renders xs:boolean as true/false; checked before int (bool is an int).
         return "true" if value else "false"

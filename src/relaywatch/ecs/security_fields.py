@@ -18,7 +18,8 @@ from relaywatch.ecs.painless import (
     java_split,
     long_decode,
 )
-from relaywatch.ecs.security_lookups import codes, text
+from relaywatch.ecs.security_lookups import text
+from relaywatch.ecs.steps import Processor, codes
 
 Doc = dict[str, Any]
 
@@ -54,8 +55,6 @@ def _valued(value: Any) -> bool:
 
 def session(doc: Doc, code: str, event_data: Doc) -> None:
     """Add Session Events (4778/4779): AccountName, ClientAddress, ClientName, LogonID."""
-    if code not in ("4778", "4779"):
-        return
     name = event_data.get("AccountName")
     if name is not None:
         child(doc, "user")["name"] = name
@@ -90,27 +89,26 @@ def _fill_or_target(user: Doc, key: str, value: Any) -> None:
 
 def copy_target_user(doc: Doc, code: str, event_data: Doc) -> None:
     """Copy Target User: fills user.* (or user.target.* when user.* is already set)."""
-    if code not in _TARGET_USER_CODES:
-        return
     sid = event_data.get("TargetUserSid")
     if sid is None:
         sid = event_data.get("TargetSid")
-    if sid is not None:
-        _fill_or_target(child(doc, "user"), "id", sid)
     name = text(event_data, "TargetUserName")
+    domain = event_data.get("TargetDomainName")
+    if sid is None and name is None and domain is None:
+        return
+    user = child(doc, "user")
+    if sid is not None:
+        _fill_or_target(user, "id", sid)
     if name is not None:
         short = name.split("@")[0]
-        _fill_or_target(child(doc, "user"), "name", short)
+        _fill_or_target(user, "name", short)
         append_unique(doc, "related", "user", short)
-    domain = event_data.get("TargetDomainName")
     if domain is not None:
-        _fill_or_target(child(doc, "user"), "domain", domain)
+        _fill_or_target(user, "domain", domain)
 
 
 def members(doc: Doc, code: str, event_data: Doc) -> None:
     """Copy MemberName to User and User to Group (group management events)."""
-    if code not in _MEMBER_CODES:
-        return
     member = text(event_data, "MemberName")
     if member is not None:
         parts = java_split(member, _MEMBER_SEPARATOR)
@@ -141,8 +139,6 @@ def _group(doc: Doc, event_data: Doc) -> None:
 
 
 def computer_object(doc: Doc, code: str, event_data: Doc) -> None:
-    if code not in ("4741", "4742", "4743"):
-        return
     for source, key in (
         ("TargetSid", "id"),
         ("TargetUserName", "name"),
@@ -153,8 +149,6 @@ def computer_object(doc: Doc, code: str, event_data: Doc) -> None:
 
 
 def target_logon_id(doc: Doc, code: str, event_data: Doc) -> None:
-    if code not in ("4634", "4647", "4964"):
-        return
     if event_data.get("TargetLogonId") is None:
         # `set copy_from` on a missing field fails the document (ignore_failure: false).
         raise PipelineError(
@@ -165,8 +159,6 @@ def target_logon_id(doc: Doc, code: str, event_data: Doc) -> None:
 
 def copy_subject_user(doc: Doc, code: str, event_data: Doc) -> None:
     """Copy Subject User from Event Data: overwrites user.id, user.name, user.domain."""
-    if code not in _SUBJECT_USER_CODES:
-        return
     _copy_subject(doc, event_data)
 
 
@@ -203,20 +195,18 @@ def _copy_to(doc: Doc, event_data: Doc, key: str, sid_field: str) -> None:
 
 
 def copy_target_to_target(doc: Doc, code: str, event_data: Doc) -> None:
-    if code in _TARGET_TO_TARGET_CODES:
-        _copy_to(doc, event_data, "target", "TargetSid")
+    _copy_to(doc, event_data, "target", "TargetSid")
 
 
 def copy_target_to_effective(doc: Doc, code: str, event_data: Doc) -> None:
     """4648 (and 4688): the account whose credentials were used is user.effective."""
-    if code in ("4648", "4688"):
-        _copy_to(doc, event_data, "effective", "TargetUserSid")
+    _copy_to(doc, event_data, "effective", "TargetUserSid")
 
 
 def subject_from_user_data(doc: Doc, code: str, event_data: Doc) -> None:
     """1102 (audit log cleared) carries its subject in UserData."""
     user_data = doc.get("winlog", {}).get("user_data")
-    if code == "1102" and isinstance(user_data, dict):
+    if isinstance(user_data, dict):
         _copy_subject(doc, user_data)
 
 
@@ -242,8 +232,6 @@ def _process_name(process: Doc) -> None:
 
 def common_auth_fields(doc: Doc, code: str, event_data: Doc) -> None:
     """Rename Common Auth Fields: ProcessId/Name -> process.*, IpAddress/Port -> source.*."""
-    if code not in _COMMON_AUTH_CODES:
-        return
     if event_data.get("ProcessId") is not None:
         child(doc, "process")["pid"] = _pid(event_data.pop("ProcessId"))
     if event_data.get("ProcessName") is not None:
@@ -269,8 +257,6 @@ def _present(event_data: Doc, key: str) -> bool:
 
 def connection(doc: Doc, code: str, event_data: Doc) -> None:
     """Add Connection Events (5152, 5156-5158): addresses, ports, protocol, application."""
-    if code not in ("5152", "5156", "5157", "5158"):
-        return
     for field, target in (("DestAddress", "destination"), ("SourceAddress", "source")):
         if _present(event_data, field):
             child(doc, target)["ip"] = event_data[field]
@@ -284,3 +270,19 @@ def connection(doc: Doc, code: str, event_data: Doc) -> None:
         child(doc, "process")["executable"] = event_data.pop("Application")
     if isinstance(doc.get("process"), dict):
         _process_name(doc["process"])
+
+
+PROCESSORS: tuple[Processor, ...] = (
+    Processor(session, codes("4778 4779")),
+    Processor(copy_target_user, _TARGET_USER_CODES),
+    Processor(members, _MEMBER_CODES),
+    Processor(computer_object, codes("4741 4742 4743")),
+    Processor(target_logon_id, codes("4634 4647 4964")),
+    Processor(copy_subject_user, _SUBJECT_USER_CODES),
+    Processor(copy_target_to_target, _TARGET_TO_TARGET_CODES),
+    Processor(copy_target_to_effective, codes("4648 4688")),
+    Processor(subject_from_user_data, codes("1102")),
+    Processor(subject_logon_id),
+    Processor(common_auth_fields, _COMMON_AUTH_CODES),
+    Processor(connection, codes("5152 5156 5157 5158")),
+)

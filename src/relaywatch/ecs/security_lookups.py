@@ -15,13 +15,9 @@ from relaywatch.ecs import tables
 from relaywatch.ecs.categories import CATEGORIZATION
 from relaywatch.ecs.messages import DESCRIPTIONS
 from relaywatch.ecs.painless import JAVA_TRIM, child, long_decode, whitespace_split
+from relaywatch.ecs.steps import Processor, codes, needing
 
 Doc = dict[str, Any]
-
-
-def codes(listed: str) -> frozenset[str]:
-    """A set of event codes written as the pipeline lists them, blank-separated."""
-    return frozenset(listed.split())
 
 
 def text(event_data: Doc, key: str) -> str | None:
@@ -181,8 +177,6 @@ def _decode_or_zero(key: str) -> int:
 
 def logon_failure_status(doc: Doc, code: str, event_data: Doc) -> None:
     """4625 and 4776: Status and SubStatus texts (4776 gets "Status OK." for 0x0)."""
-    if code not in ("4625", "4776"):
-        return
     status = text(event_data, "Status")
     if status is None:
         return
@@ -209,14 +203,16 @@ def trust(doc: Doc, code: str, event_data: Doc) -> None:
             child(doc, "winlog")[target] = names[value]
 
 
-LOOKUP_STEPS = (
-    categorize,
-    logon_type,
-    user_account_control,
-    kerberos,
-    service,
-    audit_subcategory,
-    message_table,
-    logon_failure_status,
-    trust,
+PROCESSORS: tuple[Processor, ...] = (
+    Processor(categorize),
+    needing("LogonType")(logon_type),
+    needing("NewUacValue")(user_account_control),
+    needing("TicketOptions", "TicketEncryptionType", "Status")(kerberos),
+    needing("ServiceName", "ServiceType")(service),
+    needing("SubcategoryGuid")(audit_subcategory),
+    needing(
+        "FailureReason", "AuditPolicyChanges", "AccessList", "Direction", "LayerName", "AccessMask"
+    )(message_table),
+    Processor(logon_failure_status, codes("4625 4776"), ("Status",)),
+    needing(*(source for source, _, _ in _TRUST_FIELDS))(trust),
 )

@@ -13,7 +13,8 @@ from typing import Any
 
 from relaywatch.ecs import tables
 from relaywatch.ecs.painless import append_unique, child, java_split, long_decode, mustache
-from relaywatch.ecs.security_lookups import codes, text
+from relaywatch.ecs.security_lookups import text
+from relaywatch.ecs.steps import Processor, codes, needing
 
 Doc = dict[str, Any]
 
@@ -27,8 +28,6 @@ _FILE_SHARE_CODES = codes("5140 5142 5145")
 
 def process_creation(doc: Doc, code: str, event_data: Doc) -> None:
     """Process Event 4688: new process, parent, command line split as the script does."""
-    if code != "4688":
-        return
     process = child(doc, "process")
     if event_data.get("NewProcessId") is not None:
         value = event_data.pop("NewProcessId")
@@ -105,8 +104,6 @@ def renamed_accounts(doc: Doc, code: str, event_data: Doc) -> None:
 
 def directory_object(doc: Doc, code: str, event_data: Doc) -> None:
     """5136: event.reason from OperationType; the CN of ObjectDN by ObjectClass."""
-    if code != "5136":
-        return
     if event_data.get("OperationType") is not None:
         child(doc, "event")["reason"] = event_data["OperationType"]
     object_dn = event_data.get("ObjectDN")
@@ -181,8 +178,6 @@ def transport(doc: Doc, code: str, event_data: Doc) -> None:
 
 def file_share(doc: Doc, code: str, event_data: Doc) -> None:
     """5140/5142/5145: file.path = share local path + relative target, name = basename."""
-    if code not in _FILE_SHARE_CODES:
-        return
     share = _trim_share(text(event_data, "ShareLocalPath") or "")
     relative = text(event_data, "RelativeTargetName") or ""
     relative = relative.removeprefix("\\")
@@ -215,3 +210,17 @@ def direction(doc: Doc, code: str, event_data: Doc) -> None:
     value = event_data.pop("DirectionDescription", None)
     if value is not None:
         child(doc, "network")["direction"] = str(value).lower()
+
+
+PROCESSORS: tuple[Processor, ...] = (
+    Processor(process_creation, codes("4688")),
+    Processor(related_users, _SUBJECT_RELATED_CODES | _TARGET_RELATED_CODES),
+    Processor(privileges, _PRIVILEGE_CODES, ("PrivilegeList",)),
+    needing("OldTargetUserName", "NewTargetUserName")(renamed_accounts),
+    Processor(directory_object, codes("5136")),
+    Processor(registry_path, _REGISTRY_OBJECT_CODES | {"4657"}, ("ObjectName",)),
+    needing("SidList")(sid_list),
+    Processor(transport),
+    Processor(file_share, _FILE_SHARE_CODES),
+    needing("DirectionDescription")(direction),
+)

@@ -1,0 +1,169 @@
+"""Per-host account of the host facts rules need and the logs lack.
+
+A run feeds every document to `HostFacts.observe`; `reports()` then says, per host,
+how many documents lack `host.ip` / `host.id` (fields the seed rules read, and which
+only an inventory can supply). It never fills a value. What the logs do reveal is
+offered as a labelled *suggestion*: a host's own addresses show up as the source of
+Kerberos network logons of its own machine account (`HOST$` from `source.ip` on
+HOST), the evidence hosts.csv cites. Suggestions are for the operator to confirm
+and put into the inventory; relaywatch never applies them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from relaywatch.ecs.hosts import canonical_ip, document_host, short_name
+
+DEFAULT_FIELDS = ("host.ip", "host.id")
+SUGGESTION_LABEL = "inferred from the logs, not applied"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A value the logs point to, with the evidence; never applied automatically."""
+
+    host: str
+    field: str
+    value: str
+    evidence: str
+    label: str = SUGGESTION_LABEL
+
+
+@dataclass(frozen=True, slots=True)
+class HostReport:
+    """One host: documents seen, documents lacking each field, suggestions."""
+
+    host: str
+    documents: int
+    missing: tuple[tuple[str, int], ...]
+    suggestions: tuple[Suggestion, ...]
+
+    @property
+    def missing_fields(self) -> tuple[str, ...]:
+        return tuple(field for field, count in self.missing if count)
+
+
+def _get(doc: Mapping[str, Any], dotted: tuple[str, ...]) -> Any:
+    value: Any = doc
+    for part in dotted:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+class HostFacts:
+    """Collects, per host, which needed fields are missing and self-address evidence."""
+
+    def __init__(self, fields: Sequence[str] = DEFAULT_FIELDS) -> None:
+        self._fields = tuple((field, tuple(field.split("."))) for field in fields)
+        self._names: dict[str, str] = {}
+        self._documents: Counter[str] = Counter()
+        self._missing: dict[str, Counter[str]] = {}
+        self._self_logons: dict[str, Counter[str]] = {}
+
+    def observe(self, doc: Mapping[str, Any]) -> None:
+        """Account for one ECS document (cheap: a few dict lookups)."""
+        name = document_host(doc)
+        if name is None:
+            return
+        key = name.lower()
+        self._names.setdefault(key, name)
+        self._documents[key] += 1
+        missing = self._missing.setdefault(key, Counter())
+        for field, path in self._fields:
+            if _get(doc, path) in (None, [], ""):
+                missing[field] += 1
+        address = _self_logon_address(doc, key)
+        if address is not None:
+            self._self_logons.setdefault(key, Counter())[address] += 1
+
+    def observe_all(self, docs: Iterable[Mapping[str, Any]]) -> None:
+        for doc in docs:
+            self.observe(doc)
+
+    def reports(self) -> list[HostReport]:
+        """Every host seen, in name order."""
+        return [self._report(key) for key in sorted(self._documents)]
+
+    def _report(self, key: str) -> HostReport:
+        missing = self._missing.get(key, Counter())
+        fields = tuple((field, missing[field]) for field, _ in self._fields)
+        suggestions: tuple[Suggestion, ...] = ()
+        if missing["host.ip"]:
+            suggestions = self._suggest_ips(key)
+        return HostReport(self._names[key], self._documents[key], fields, suggestions)
+
+    def _suggest_ips(self, key: str) -> tuple[Suggestion, ...]:
+        account = short_name(self._names[key]).upper() + "$"
+        return tuple(
+            Suggestion(
+                self._names[key],
+                "host.ip",
+                address,
+                f"{count} Kerberos network logon(s) of {account} from this address",
+            )
+            for address, count in sorted(self._self_logons.get(key, Counter()).items())
+        )
+
+    def render(self, needed_by: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+        """Summary lines for hosts lacking a field; `needed_by` maps field -> rule names."""
+        lines: list[str] = []
+        for report in self.reports():
+            lines.extend(_render_report(report, needed_by or {}))
+        return lines
+
+
+def _render_report(report: HostReport, needed_by: Mapping[str, Sequence[str]]) -> list[str]:
+    gaps = [(field, count) for field, count in report.missing if count]
+    if not gaps:
+        return []
+    lines = []
+    for field, count in gaps:
+        rules = needed_by.get(field, ())
+        impact = f"; rules reading it: {', '.join(rules)}" if rules else ""
+        lines.append(
+            f"{report.host}: {field} missing in {count} of {report.documents} events{impact}. "
+            f"Fix: give --hosts a file with a row for {report.host} ({field})."
+        )
+    lines.extend(
+        f"  suggestion ({s.label}): {s.field} {s.value} - {s.evidence}" for s in report.suggestions
+    )
+    return lines
+
+
+def _self_logon_address(doc: Mapping[str, Any], host_key: str) -> str | None:
+    """source.ip of a Kerberos network logon (4624) by the host's own machine account."""
+    event = doc.get("event")
+    if not isinstance(event, Mapping) or event.get("code") != "4624":
+        return None
+    winlog = doc.get("winlog")
+    if not isinstance(winlog, Mapping):
+        return None
+    event_data = winlog.get("event_data")
+    logon = winlog.get("logon")
+    if not isinstance(event_data, Mapping) or not isinstance(logon, Mapping):
+        return None
+    if logon.get("type") != "Network" or event_data.get("AuthenticationPackageName") != "Kerberos":
+        return None
+    target = event_data.get("TargetUserName")
+    if not isinstance(target, str) or target.lower() != short_name(host_key) + "$":
+        return None
+    return _usable_address(_get(doc, ("source", "ip")))
+
+
+def _usable_address(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        address = ipaddress.ip_address(canonical_ip(value))
+    except ValueError:
+        return None
+    if address.is_loopback or address.is_unspecified:
+        return None  # says nothing about the host's interface addresses
+    return str(address)
