@@ -8,8 +8,17 @@ from typing import Any
 import pytest
 
 from relaywatch.alerts import build_alerts
-from relaywatch.alerts.pivots import fill_pivot
-from tests.alerts.fakes import FakeResult, context, pipe_event, pivot, record, rule
+from relaywatch.alerts.pivots import fill_pivot, rule_run_time
+from relaywatch.alerts.timefmt import iso_millis
+from tests.alerts.fakes import (
+    FakeResult,
+    context,
+    logon_event,
+    pipe_event,
+    pivot,
+    record,
+    rule,
+)
 
 ANCHOR = datetime(2026, 2, 27, 9, 15, 2, 447000, tzinfo=UTC)
 ALERT: dict[str, Any] = {
@@ -65,14 +74,31 @@ def test_time_range_is_anchored_at_the_event(expression: str, expected: str | No
     assert filled.start == expected
 
 
-def test_alert_carries_filled_pivots_anchored_at_its_event() -> None:
+def test_alert_carries_filled_pivots_anchored_one_interval_after_its_event() -> None:
     [alert] = build_alerts(rule(), FakeResult([pipe_event()]), [record(pipe_event(), 1)], context())
     [query] = alert["relaywatch"]["investigate"]
     assert query["label"] == "Logons from this source"
     assert query["kql"] == (
         '(event.code: "4624" and host.name: "DC01.corp.example" and source.ip: "10.20.30.40")'
     )
+    # The event is at 09:15:02.447 and the rule runs every 5m: "now" is 09:20:02.447.
     assert query["time_range"] == {
-        "from": "2026-02-27T08:15:02.447Z",
-        "to": "2026-02-27T09:15:02.447Z",
+        "from": "2026-02-27T08:20:02.447Z",
+        "to": "2026-02-27T09:20:02.447Z",
     }
+
+
+def test_sequence_pivots_are_anchored_after_its_last_event() -> None:
+    events: list[Any] = [pipe_event(), logon_event()]
+    records = [record(events[0], 1), record(events[1], 2)]
+    shell = build_alerts(rule(interval="1m"), FakeResult(events), records, context())[-1]
+    assert shell["relaywatch"]["investigate"][0]["time_range"]["to"] == "2026-02-27T09:16:03.001Z"
+
+
+@pytest.mark.parametrize(
+    ("interval", "expected"),
+    [("5m", "2026-02-27T09:20:02.447Z"), ("30s", "2026-02-27T09:15:32.447Z"), ("soon", None)],
+)
+def test_rule_run_time(interval: str, expected: str | None) -> None:
+    moment = rule_run_time(ANCHOR, interval)
+    assert iso_millis(moment) == (expected or iso_millis(ANCHOR))

@@ -34,7 +34,7 @@ from relaywatch.alerts.identity import (
     source_ref,
 )
 from relaywatch.alerts.intersection import intersect_all
-from relaywatch.alerts.pivots import fill_pivots
+from relaywatch.alerts.pivots import fill_pivots, rule_run_time
 from relaywatch.alerts.reason import build_reason
 from relaywatch.alerts.rulefields import rule_fields
 from relaywatch.alerts.timefmt import iso_millis, parse_time
@@ -202,8 +202,7 @@ def _single_alert(rule: Rule, member: _Member, context: AlertContext) -> Alert:
     uuid = single_alert_id(member.ref, context.space_id, rule.uuid)
     alert = _transform(rule, member, context, uuid)
     _add_url(alert, uuid, context)
-    anchor = parse_time(get_path(member.doc, "@timestamp")) or context.run_time
-    alert["relaywatch"] = _extension([member], rule, alert, anchor)
+    alert["relaywatch"] = _extension([member], rule, alert, context)
     return alert
 
 
@@ -245,9 +244,7 @@ def _shell_alert(
     uuid = shell_alert_id([a for chain in parents for a in chain], rule.uuid)
     shell: Alert = {**merged, **fields, "kibana.alert.uuid": uuid, "kibana.alert.group.id": uuid}
     _add_url(shell, uuid, context)
-    times = [time for time in map(_event_time, members) if time is not None]
-    anchor = min(times, default=context.run_time)
-    shell["relaywatch"] = _extension(members, rule, shell, anchor)
+    shell["relaywatch"] = _extension(members, rule, shell, context)
     return shell
 
 
@@ -282,8 +279,10 @@ def _provenance(member: _Member) -> dict[str, Any]:
     }
 
 
-def _extension(members: list[_Member], rule: Rule, alert: Alert, anchor: datetime) -> Alert:
+def _extension(members: list[_Member], rule: Rule, alert: Alert, context: AlertContext) -> Alert:
     """The `relaywatch` object: where each source event came from, and the ready pivots."""
+    times = [time for time in map(_event_time, members) if time is not None]
+    anchor = rule_run_time(max(times), rule.interval) if times else context.run_time
     return {
         "source": [_provenance(member) for member in members],
         "investigate": fill_pivots(rule.investigations, alert, anchor),

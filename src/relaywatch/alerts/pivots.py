@@ -3,14 +3,16 @@
 A rule's investigation guide carries "investigate" buttons (`[[transform.investigate]]` in
 detection-rules, `!{investigate{...}}` in Kibana). Each is a two-level provider list (outer OR,
 inner AND) whose values may be `{{field}}` templates read from the alert, and a time range in
-date math relative to the alert (docs-content `launch-timeline-from-investigation-guides.md`).
+date math relative to the alert's creation (docs-content
+`launch-timeline-from-investigation-guides.md`).
 
 Kibana only turns them into Timeline queries when someone clicks. relaywatch fills them in at
 alert time and stores the ready queries on the alert under `relaywatch.investigate` (see
 docs/alerts.md): a KQL string to paste into Kibana or Discover, an EQL string for
-`relaywatch query`, and the absolute time range. `relativeFrom`/`relativeTo` are anchored at
-the time of the alert's source event rather than at the run time, because an offline scan may
-run long after the events (in Kibana the two are minutes apart).
+`relaywatch query`, and the absolute time range. "now" in `relativeFrom`/`relativeTo` is
+the latest source event's time plus the rule's interval (when a scheduled Kibana run would
+have raised the alert at the latest), not the run time: an offline scan may run months after
+the events, which would make "the last hour" miss them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from relaywatch.rules.model import Pivot, Provider
 
 _TEMPLATE = re.compile(r"^\{\{\s*([^{}\s]+)\s*\}\}$")
 _DATE_MATH = re.compile(r"^now((?:[+-]\d+[smhdw])*)(?:/([smhd]))?$")
+_INTERVAL = re.compile(r"^(\d+)([smhdw])$")
 _STEP = re.compile(r"([+-])(\d+)([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _ROUND_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -79,6 +82,15 @@ def fill_pivot(pivot: Pivot, alert: Mapping[str, Any], anchor: datetime) -> Fill
         end=_resolve_time(pivot.relative_to, anchor),
         unresolved=tuple(dict.fromkeys(unresolved)),
     )
+
+
+def rule_run_time(latest_event: datetime, interval: str) -> datetime:
+    """When a Kibana rule running every `interval` would have raised an alert on an event
+    of `latest_event` at the latest: the moment the guide's "now" stands for."""
+    match = _INTERVAL.match(interval.strip())
+    if match is None:
+        return latest_event
+    return latest_event + timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def _template_field(value: str) -> str | None:
