@@ -25,7 +25,16 @@ from relaywatch.eql import ast
 from relaywatch.eql.fields import Document, make_getter, scalar_values
 from relaywatch.eql.functions import FUNCTIONS
 from relaywatch.eql.regex import LuceneRegex, RegexError
-from relaywatch.eql.values import IP_FIELDS, canonical_ip, compare, equal, ip_value, java_string
+from relaywatch.eql.timestamps import timestamp_ms
+from relaywatch.eql.values import (
+    DATE_FIELDS,
+    IP_FIELDS,
+    canonical_ip,
+    compare,
+    equal,
+    ip_value,
+    java_string,
+)
 from relaywatch.eql.wildcard import compile_wildcard, has_wildcard
 from relaywatch.errors import EqlCompileError, EqlRuntimeError
 
@@ -111,7 +120,11 @@ class ConditionCompiler:
             return _existential(node.operand, test)
         if isinstance(node, ast.Match) and isinstance(node.operand, ast.Field):
             self.check_match_operand(node)
-            return _existential(node.operand, self.match_test(node))
+            positive = _existential(node.operand, self.match_test(node))
+            if not any(pattern.value is None for pattern in node.patterns):
+                return positive
+            exists = _exists(node.operand)  # `x : null` is IsNull(x)
+            return lambda doc: positive(doc) or not exists(doc)
         return None
 
     def dsl_comparison(self, node: ast.Comparison) -> Predicate | None:
@@ -121,6 +134,8 @@ class ConditionCompiler:
         if not isinstance(left, ast.Field):
             return None
         if isinstance(right, ast.Field):
+            if left.optional or right.optional:
+                return None  # an absent optional field is a null literal: a script leaf
             raise self.error(
                 "comparisons against fields are not supported (as in Elasticsearch)", node
             )
@@ -134,6 +149,8 @@ class ConditionCompiler:
             return exists if op == "!=" else (lambda doc: not exists(doc))
         if right.value is None:
             return _constant(False)
+        if left.name in DATE_FIELDS:
+            return self.date_comparison(node, left, op, right.value)
         literal = _literal_for(left, right.value)
         if op == "==":
             return _existential(left, _equals_test(literal))
@@ -147,6 +164,29 @@ class ConditionCompiler:
             return result is not None and outcome(result)
 
         return _existential(left, ordered)
+
+    def date_comparison(
+        self, node: ast.Comparison, field: ast.Field, op: str, value: Any
+    ) -> Predicate:
+        try:
+            instant = timestamp_ms(value)
+        except EqlRuntimeError:
+            raise self.error(
+                f"cannot compare date field {field.name} with [{value}]", node
+            ) from None
+        # `!=` is the negation of `==` (below), so both test equality here.
+        outcome: Callable[[int], bool] = _ORDERING.get(op, _is_zero)
+
+        def test(document_value: Any) -> bool:
+            try:
+                return outcome(_sign(timestamp_ms(document_value) - instant))
+            except EqlRuntimeError:
+                return False
+
+        positive = _existential(field, test)
+        if op == "!=":  # must_not[term]: true when the field is missing
+            return lambda doc: not positive(doc)
+        return positive
 
     def check_match_operand(self, node: ast.Match) -> None:
         operand = node.operand
@@ -278,6 +318,8 @@ class ConditionCompiler:
             other = right if _is_null(node.left) else left
             wanted = node.op == "=="
             return lambda env: (other(env) is None) == wanted
+        if node.op in ("==", "!=") and (_optional(node.left) or _optional(node.right)):
+            return self.optional_equality(node, left, right)
         if node.op == "==":
             return lambda env: equal(left(env), right(env))
         if node.op == "!=":
@@ -295,6 +337,21 @@ class ConditionCompiler:
 
         return ordered
 
+    def optional_equality(self, node: ast.Comparison, left: Scalar, right: Scalar) -> Scalar:
+        """An optional field that is absent stands for the null literal (eql-syntax.md,
+        "Optional fields"), so `?x == y` becomes IsNull(y) when x is absent."""
+        wanted = node.op == "=="
+        left_optional, right_optional = _optional(node.left), _optional(node.right)
+
+        def compare_optional(env: Any) -> bool | None:
+            a, b = left(env), right(env)
+            if (a is None and left_optional) or (b is None and right_optional):
+                return (a is None and b is None) == wanted
+            result = equal(a, b)
+            return None if result is None else result == wanted
+
+        return compare_optional
+
     def scalar_in(self, node: ast.InSet, slots: dict[int, int], single: bool) -> Scalar:
         operand = self.scalar(node.operand, slots, single)
         test = self.in_test(node, node.operand)
@@ -303,6 +360,8 @@ class ConditionCompiler:
     def scalar_match(self, node: ast.Match, slots: dict[int, int], single: bool) -> Scalar:
         operand = self.scalar(node.operand, slots, single)
         test = self.match_test(node)
+        if any(pattern.value is None for pattern in node.patterns):  # `f(x) : null` is IsNull
+            return lambda env: True if (value := operand(env)) is None else test(value)
         return lambda env: None if (value := operand(env)) is None else test(value)
 
     def scalar_not(self, node: ast.Not, slots: dict[int, int], single: bool) -> Scalar:
@@ -363,7 +422,8 @@ class ConditionCompiler:
         return lambda value: any(equal(value, other) for other in values)
 
     def match_test(self, node: ast.Match) -> Callable[[Any], bool]:
-        tests = [self.pattern_test(node, pattern) for pattern in node.patterns]
+        self.check_patterns(node)
+        tests = [self.pattern_test(node, p) for p in node.patterns if p.value is not None]
         if len(tests) == 1:
             (test,) = tests
 
@@ -378,6 +438,14 @@ class ConditionCompiler:
             return text is not None and any(test(text) for test in tests)
 
         return any_of
+
+    def check_patterns(self, node: ast.Match) -> None:
+        for pattern in node.patterns:
+            if pattern.value is not None and not isinstance(pattern.value, str):
+                raise self.error(
+                    f"'{node.op}' compares strings, found [{pattern}]; consider using [==] instead",
+                    pattern,
+                )
 
     def pattern_test(self, node: ast.Match, pattern: ast.Literal) -> Callable[[str], bool]:
         text = str(pattern.value)
@@ -411,6 +479,18 @@ _SCALAR_TABLE: dict[type, Callable[..., Scalar]] = {
     ast.And: ConditionCompiler.scalar_and,
     ast.Or: ConditionCompiler.scalar_or,
 }
+
+
+def _is_zero(number: int) -> bool:
+    return number == 0
+
+
+def _optional(node: ast.Expr) -> bool:
+    return isinstance(node, ast.Field) and node.optional
+
+
+def _sign(number: int) -> int:
+    return (number > 0) - (number < 0)
 
 
 def _is_null(node: ast.Expr) -> bool:

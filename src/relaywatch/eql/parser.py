@@ -312,11 +312,14 @@ class Parser:
         return ast.Match(op, operand, tuple(patterns), start.line, start.column)
 
     def pattern(self) -> ast.Literal:
+        """A constant; the compiler rejects non-strings other than null, as ES's verifier does."""
         token = self.current
-        if token.kind is not Kind.STRING:
-            raise self.error(f"expected a string pattern, found {describe(token)}")
-        self.advance()
-        return ast.Literal(token.text, token.line, token.column)
+        node = self.primary() if token.kind is not Kind.OP or token.text == "-" else None
+        if node is None and token.text == "-":
+            node = self.unary()
+        if not isinstance(node, ast.Literal):
+            raise self.error(f"expected a constant pattern, found {describe(token)}", token)
+        return node
 
     def additive(self) -> ast.Expr:
         left = self.multiplicative()

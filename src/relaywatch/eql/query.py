@@ -328,7 +328,7 @@ class Query:
         for doc in events:
             yield from matcher.feed(doc)
             if matcher.done:
-                return
+                break
         yield from matcher.finish()
 
     def __repr__(self) -> str:

@@ -149,7 +149,7 @@ class SequenceMatcher:
                     self._remember_missing(stage, key, ordinal)
         self._hold_fresh()
         for key in until_keys:
-            self._until(key, ordinal)
+            self._until(key)
         self._since_sweep += 1
         if self._since_sweep >= self.SWEEP_EVERY:
             self.sweep()
@@ -180,12 +180,12 @@ class SequenceMatcher:
         else:
             pending[index][key] = partial
 
-    def _until(self, key: KeyValues, ordinal: Ordinal) -> None:
+    def _until(self, key: KeyValues) -> None:
+        # Elasticsearch checks the until marker with the sequence's own last event
+        # included, so a sequence this very event extended is cut too (QA
+        # `sequenceWithOptionalFieldsAndUntil_2`).
         for group in self.state.pending:
-            partial = group.get(key)
-            # A sequence this very event just extended is not cut by it (strict `between`).
-            if partial is not None and partial.last < ordinal:
-                del group[key]
+            group.pop(key, None)
 
     # ------------------------------------------------------------ missing events
 
@@ -198,16 +198,10 @@ class SequenceMatcher:
     def _found_between(
         self, stages: tuple[int, ...], key: KeyValues, after: Ordinal, before: Ordinal
     ) -> bool:
-        """Whether hits of `stages`, in order, lie strictly between two ordinals."""
-        position = after
-        for stage in stages:
-            hit = next(
-                (o for o in self.state.history[stage].get(key, ()) if position < o < before), None
-            )
-            if hit is None:
-                return False
-            position = hit
-        return True
+        """Whether a hit of any of `stages` lies strictly between two ordinals (QA
+        `withByKey_runsOnMissing`: one hit rejects even a `with runs=2` missing stage)."""
+        history = self.state.history
+        return any(after < o < before for stage in stages for o in history[stage].get(key, ()))
 
     def _leading_start(self, key: KeyValues, partial: Partial) -> int | None:
         """Start of the latest chain of leading missing hits before the first event."""

@@ -19,6 +19,16 @@ IP_FIELDS = frozenset(
     }
 )  # fmt: skip
 
+# ECS fields mapped as `date`: compared as instants at millisecond precision, so the
+# literal "2017-08-30T20:47:33Z" equals a document's epoch-millisecond value.
+DATE_FIELDS = frozenset(
+    {
+        "@timestamp", "event.created", "event.end", "event.ingested", "event.start",
+        "file.accessed", "file.created", "file.ctime", "file.mtime", "process.end",
+        "process.start",
+    }
+)  # fmt: skip
+
 _IP_CACHE: dict[str, str | None] = {}
 _IP_CACHE_LIMIT = 65_536
 
