@@ -5,4 +5,4 @@ Each module defines `register(subparsers)` which adds its parser and sets
 """
 
 # Order is the order shown by `relaywatch --help`.
-COMMANDS: tuple[str, ...] = ("query", "rules")
+COMMANDS: tuple[str, ...] = ("query", "rules", "convert")
