@@ -115,6 +115,16 @@ def test_source_fields_are_kept_and_event_kind_replaced() -> None:
     assert alert["event"]["code"] == "5145"
 
 
+def test_data_stream_fields_are_copied_as_kibana_does() -> None:
+    stream = {"type": "logs", "dataset": "windows.forwarded", "namespace": "default"}
+    doc = pipe_event(data_stream=stream)
+    [alert] = build_alerts(RULE, FakeResult([doc]), [record(doc, 1)], context())
+    assert alert["data_stream"] == stream
+    assert alert["kibana.alert.original_data_stream.dataset"] == "windows.forwarded"
+    assert alert["kibana.alert.original_data_stream.namespace"] == "default"
+    assert alert["kibana.alert.original_data_stream.type"] == "logs"
+
+
 def test_non_building_block_rule_has_no_building_block_type() -> None:
     assert "kibana.alert.building_block_type" not in _single()
 

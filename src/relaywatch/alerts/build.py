@@ -174,17 +174,27 @@ def _alert_fields(
     return {key: value for key, value in fields.items() if value is not None}
 
 
+# Source fields Kibana copies a second time under `kibana.alert.*`: every `event.*` value
+# (`additionalAlertFields`) and, from 8.19, `data_stream.*` (alert field map 8.19.0: the
+# alerts index maps these as keyword, where ECS data streams use constant_keyword).
+COPIED_SOURCE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("event.", "kibana.alert.original_event."),
+    ("data_stream.", "kibana.alert.original_data_stream."),
+)
+
+
 def _source_fields(doc: Mapping[str, Any]) -> Alert:
     """The source event as the alert carries it: a copy without its own `event.kind`, plus
-    every `event.*` value again under `kibana.alert.original_event.*`."""
+    the copies of COPIED_SOURCE_FIELDS."""
     source: Alert = copy.deepcopy(dict(doc))
     event = source.get("event")
     if isinstance(event, dict):
         event.pop("kind", None)
     source.pop("event.kind", None)
     for path, value in flatten(doc):
-        if path.startswith("event."):
-            source[f"kibana.alert.original_event.{path[len('event.') :]}"] = value
+        for prefix, target in COPIED_SOURCE_FIELDS:
+            if path.startswith(prefix):
+                source[target + path[len(prefix) :]] = value
     return source
 
 
