@@ -86,7 +86,14 @@ def test_sequence_row_gathers_stage_details() -> None:
 
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"ndjson", "bulk", "json", "csv", "table"}
+    assert set(FORMATS) == {"ndjson", "bulk", "json", "csv", "table", "investigate"}
+
+
+def test_investigate_lists_each_alerts_filled_pivots() -> None:
+    text = _written("investigate")
+    assert text.count("- Logons from this source") == 2
+    assert 'KQL: (event.code: "4624" and host.name: "DC01.corp.example"' in text
+    assert "EQL: any where" in text
 
 
 def test_unknown_format_suggests_the_closest() -> None:

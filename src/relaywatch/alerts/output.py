@@ -8,7 +8,9 @@
   as Kibana's own writes do, so re-loading the same alerts adds nothing;
 - `json`: one indented JSON array;
 - `csv`: one row per alert (building blocks included, marked by `kind`);
-- `table`: the readable terminal table (building blocks folded into their sequence).
+- `table`: the readable terminal table (building blocks folded into their sequence);
+- `investigate`: per alert, the investigation guide's pivot queries filled in from the alert
+  (KQL for Kibana, EQL for `relaywatch query`, the time range), from `relaywatch.investigate`.
 """
 
 from __future__ import annotations
@@ -101,6 +103,32 @@ def write_table(alerts: Sequence[Alert], stream: IO[str]) -> None:
     console.print(alert_table(alerts))
 
 
+def write_investigations(alerts: Sequence[Alert], stream: IO[str]) -> None:
+    """Per alert (building blocks folded), the guide's pivot queries ready to run."""
+    by_id = {str(alert.get("kibana.alert.uuid")): alert for alert in alerts}
+    for row in sorted(alert_rows(alerts), key=lambda row: row.time):
+        stream.write(f"## {row.time}  {row.severity}  {row.rule}\n{row.reason}\n")
+        extension = by_id[row.id].get("relaywatch") or {}
+        for pivot in extension.get("investigate", []):
+            stream.write(_pivot_text(pivot))
+        stream.write("\n")
+
+
+def _pivot_text(pivot: Mapping[str, Any]) -> str:
+    span = pivot.get("time_range") or {}
+    lines = [
+        f"- {pivot.get('label') or '(unlabelled pivot)'}  [{span.get('from')} .. {span.get('to')}]"
+    ]
+    if pivot.get("kql"):
+        lines.append(f"    KQL: {pivot['kql']}")
+        lines.append(f"    EQL: {pivot['eql']}")
+    if pivot.get("unresolved"):
+        lines.append(
+            f"    not filled (field missing on the alert): {', '.join(pivot['unresolved'])}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 FORMATS: dict[str, OutputFormat] = {
     fmt.name: fmt
     for fmt in (
@@ -111,6 +139,9 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("json", "a JSON array of alert documents", write_json),
         OutputFormat("csv", "one summary row per alert", write_csv),
         OutputFormat("table", "readable table for the terminal", write_table),
+        OutputFormat(
+            "investigate", "per alert, the guide's pivot queries filled in", write_investigations
+        ),
     )
 }
 
