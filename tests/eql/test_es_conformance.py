@@ -17,6 +17,7 @@ from relaywatch.errors import EqlError
 from tests.eql.es_exclusions import OUT_OF_SCOPE, REJECTED
 from tests.eql.es_suite import (
     DATASETS,
+    MISSING_EVENT_ID,
     Spec,
     all_specs,
     flat_ids,
@@ -59,6 +60,22 @@ def test_same_events_as_elasticsearch(spec: Spec) -> None:
         tiebreaker = DATASETS[spec.dataset].tiebreaker
         actual = flat_ids((result.events for result in limited), tiebreaker)
         assert actual in expected, describe(spec, actual, shown) + f"\n(result_position {position})"
+
+
+@pytest.mark.parametrize("spec", IN_SCOPE, ids=spec_id)
+def test_streaming_matcher_tags_the_same_events(spec: Spec) -> None:
+    """`scan` feeds events one by one with their time and a tag (its Record); the tags
+    of the results must name the same events, in the same order, as `run` returns."""
+    matcher = eql.compile(spec.query).matcher()
+    tiebreaker = DATASETS[spec.dataset].tiebreaker
+    results: list[eql.Result] = []
+    for doc in indexed_documents(spec.dataset):
+        results += matcher.feed(doc, doc["@timestamp"], doc[tiebreaker])
+    results += matcher.finish()
+    limited = limit_like_es(results, "tail")
+    actual = [MISSING_EVENT_ID if tag is None else tag for r in limited for tag in r.tags]
+    expected = [list(answer) for answer in spec.expected]
+    assert actual in expected, describe(spec, actual, expected, "tags")
 
 
 @pytest.mark.parametrize(
