@@ -220,7 +220,8 @@ SAMPLES = ["security.evtx", "Security_short_selected.evtx", "new-user-security.e
 
 
 def _records(path: Path) -> list[Doc]:
-    return [json.loads(r["data"]) for r in evtx.PyEvtxParser(str(path)).records_json()]
+    parser: Any = evtx.PyEvtxParser(str(path))
+    return [json.loads(record["data"]) for record in parser.records_json()]
 
 
 @pytest.mark.parametrize("name", SAMPLES)

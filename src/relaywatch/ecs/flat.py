@@ -16,6 +16,7 @@ done the pipeline time `@timestamp` is used. The pipeline time is kept in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +48,7 @@ _SEVERITY_LEVELS = {
 }
 _QUARTER_HOUR = 900
 _MAX_DELIVERY_SECONDS = 300  # receive -> pipeline delay tolerated when deriving the zone
+_CLOCK_SKEW_SECONDS = 60
 
 
 def from_flat_event(flat: Mapping[str, Any]) -> Doc:
@@ -96,7 +98,13 @@ def _has_offset(text: str) -> bool:
 
 
 def _host_offset(received: Any, pipeline_utc: str | None) -> timedelta | None:
-    """Local-minus-UTC of the Windows host, from its receive time vs the pipeline time."""
+    """Local-minus-UTC of the Windows host, from its receive time vs the pipeline time.
+
+    received_local - pipeline_utc = offset - delay, where the delay (receive ->
+    pipeline) is small and positive; zones are whole quarter hours. The offset is the
+    quarter hour just above the difference, accepted only if the implied delay is
+    between -60 s (clock skew) and _MAX_DELIVERY_SECONDS.
+    """
     if not isinstance(received, str) or pipeline_utc is None:
         return None
     try:
@@ -105,10 +113,10 @@ def _host_offset(received: Any, pipeline_utc: str | None) -> timedelta | None:
     except ValueError:
         return None
     difference = (local.replace(tzinfo=None) - utc).total_seconds()
-    quarters = round(difference / _QUARTER_HOUR)
-    if abs(difference - quarters * _QUARTER_HOUR) > _MAX_DELIVERY_SECONDS:
+    offset = math.ceil((difference - _CLOCK_SKEW_SECONDS) / _QUARTER_HOUR) * _QUARTER_HOUR
+    if offset - difference > _MAX_DELIVERY_SECONDS:
         return None
-    return timedelta(seconds=quarters * _QUARTER_HOUR)
+    return timedelta(seconds=offset)
 
 
 def _set_origin(flat: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
