@@ -34,6 +34,12 @@ def _sequence(**options: Any) -> list[dict[str, Any]]:
     return build_alerts(RULE, FakeResult(list(events)), records, context(**options))
 
 
+def _parts(**options: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(first building block, second building block, shell)."""
+    shell, first, second = _sequence(**options)
+    return first, second, shell
+
+
 def test_single_event_gives_one_alert_with_kibana_id() -> None:
     alert = _single()
     ref = source_ref(record(pipe_event(), 5001), "logs-windows.forwarded-default")
@@ -137,19 +143,19 @@ def test_building_block_rule_marks_its_alerts() -> None:
     assert alert["kibana.alert.building_block_type"] == "default"
 
 
-def test_sequence_gives_building_blocks_then_shell() -> None:
+def test_sequence_gives_shell_then_building_blocks_as_kibana_orders_them() -> None:
     alerts = _sequence()
     assert len(alerts) == 3
-    assert [a.get("kibana.alert.group.index") for a in alerts] == [0, 1, None]
+    assert [a.get("kibana.alert.group.index") for a in alerts] == [None, 0, 1]
     assert [a.get("kibana.alert.building_block_type") for a in alerts] == [
-        "default",
-        "default",
         None,
+        "default",
+        "default",
     ]
 
 
 def test_sequence_ids_follow_kibana_formulas() -> None:
-    first, second, shell = _sequence()
+    first, second, shell = _parts()
     refs = [
         source_ref(record(pipe_event(), 5001), "logs-windows.forwarded-default"),
         source_ref(record(logon_event(), 5002), "logs-windows.forwarded-default"),
@@ -163,7 +169,7 @@ def test_sequence_ids_follow_kibana_formulas() -> None:
 
 
 def test_group_id_links_blocks_to_shell() -> None:
-    first, second, shell = _sequence()
+    first, second, shell = _parts()
     assert shell["kibana.alert.group.id"] == shell["kibana.alert.uuid"]
     assert (
         first["kibana.alert.group.id"]
@@ -173,7 +179,7 @@ def test_group_id_links_blocks_to_shell() -> None:
 
 
 def test_shell_ancestors_are_events_and_blocks() -> None:
-    first, _, shell = _sequence()
+    first, _, shell = _parts()
     types = [(a["type"], a["depth"], a["index"]) for a in shell["kibana.alert.ancestors"]]
     assert types == [
         ("event", 0, "logs-windows.forwarded-default"),
@@ -187,7 +193,7 @@ def test_shell_ancestors_are_events_and_blocks() -> None:
 
 
 def test_shell_keeps_only_shared_source_fields() -> None:
-    shell = _sequence()[2]
+    shell = _parts()[2]
     assert shell["host"]["name"] == "DC01.corp.example"
     assert shell["source"] == {"ip": "10.20.30.40"}
     assert shell["user"] == {"domain": "CORP"}
@@ -196,20 +202,20 @@ def test_shell_keeps_only_shared_source_fields() -> None:
 
 
 def test_shell_reason_uses_shared_fields() -> None:
-    assert _sequence()[2]["kibana.alert.reason"] == (
+    assert _parts()[2]["kibana.alert.reason"] == (
         "event with source 10.20.30.40 on DC01.corp.example created high alert Relay Test Rule."
     )
 
 
 def test_building_block_reason_is_its_own_event() -> None:
-    assert _sequence()[1]["kibana.alert.reason"] == (
+    assert _parts()[1]["kibana.alert.reason"] == (
         "authentication event with source 10.20.30.40 by DC01$ on DC01.corp.example "
         "created high alert Relay Test Rule."
     )
 
 
 def test_shell_original_time_is_its_first_block_timestamp_as_in_kibana() -> None:
-    first, _, shell = _sequence()
+    first, _, shell = _parts()
     assert first["kibana.alert.original_time"] == "2026-02-27T09:15:02.447Z"
     assert shell["kibana.alert.original_time"] == shell["@timestamp"]
 
@@ -218,8 +224,8 @@ def test_missing_event_positions_are_skipped() -> None:
     events: list[Any] = [pipe_event(), None, logon_event()]
     records = [record(events[0], 5001), None, record(events[2], 5002)]
     alerts = build_alerts(RULE, FakeResult(events), records, context())
-    assert [a.get("kibana.alert.group.index") for a in alerts] == [0, 1, None]
-    assert alerts[2]["kibana.alert.uuid"] == _sequence()[2]["kibana.alert.uuid"]
+    assert [a.get("kibana.alert.group.index") for a in alerts] == [None, 0, 1]
+    assert alerts[0]["kibana.alert.uuid"] == _parts()[2]["kibana.alert.uuid"]
 
 
 def test_alert_of_the_same_rule_is_not_alerted_again() -> None:
@@ -274,7 +280,7 @@ def test_records_must_line_up_with_events() -> None:
 
 
 def test_provenance_is_recorded_under_relaywatch() -> None:
-    shell = _sequence()[2]
+    shell = _parts()[2]
     assert [(s["file"], s["position"]) for s in shell["relaywatch"]["source"]] == [
         ("logs/Security.evtx", 5001),
         ("logs/Security.evtx", 5002),

@@ -57,12 +57,12 @@ def test_json_is_an_array() -> None:
 def test_csv_has_a_row_per_alert_including_building_blocks() -> None:
     rows = list(csv.DictReader(io.StringIO(_written("csv"))))
     assert [row["kind"] for row in rows] == [
-        "building-block",
-        "building-block",
         "sequence",
+        "building-block",
+        "building-block",
         "alert",
     ]
-    assert rows[2]["account"] == "mallory -> DC01$"
+    assert rows[0]["account"] == "mallory -> DC01$"
 
 
 def test_table_shows_sequence_and_single_alert() -> None:

@@ -91,7 +91,7 @@ def test_alert_carries_filled_pivots_anchored_one_interval_after_its_event() -> 
 def test_sequence_pivots_are_anchored_after_its_last_event() -> None:
     events: list[Any] = [pipe_event(), logon_event()]
     records = [record(events[0], 1), record(events[1], 2)]
-    shell = build_alerts(rule(interval="1m"), FakeResult(events), records, context())[-1]
+    shell = build_alerts(rule(interval="1m"), FakeResult(events), records, context())[0]
     assert shell["relaywatch"]["investigate"][0]["time_range"]["to"] == "2026-02-27T09:16:03.001Z"
 
 

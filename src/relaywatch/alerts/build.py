@@ -67,7 +67,8 @@ def build_alerts(
     records: Sequence[Record | None],
     context: AlertContext,
 ) -> list[Alert]:
-    """The alert documents for one match, building blocks before their shell.
+    """The alert documents for one match; for a sequence the shell, then its building
+    blocks in stage order (`wrapSequences` pushes `shellAlert, ...buildingBlocks`).
 
     `records[i]` is the record of `result.events[i]` (None where the event is a missing
     position of a sequence); the engine's `tags` are these records when `scan` feeds them.
@@ -228,7 +229,7 @@ def _sequence_alerts(rule: Rule, members: list[_Member], context: AlertContext) 
         block["kibana.alert.group.index"] = index
         _add_url(block, block["kibana.alert.uuid"], context)
         block["relaywatch"] = {"source": [_provenance(member)]}
-    return [*blocks, shell]
+    return [shell, *blocks]
 
 
 def _shell_alert(
