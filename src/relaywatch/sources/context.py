@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from relaywatch.records import Provenance, Record, Skip
 from relaywatch.sources.options import IngestClock, ReadOptions
+from relaywatch.sources.stats import ReadStats
 
 Item = Record | Skip
 
@@ -34,9 +35,13 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class ReadContext:
+    """`stats`, when set, receives the counts of records skipped as not relevant by a
+    reader's prefilter directly (`ReadStats.count_not_relevant`) instead of a `Skip`."""
+
     options: ReadOptions
     clock: IngestClock
     read_member: Callable[[Source, BinaryIO, ReadContext], Iterator[Item]]
+    stats: ReadStats | None = None
 
 
 def reject(source: Source | str, position: int, reason: str) -> Skip:
@@ -45,5 +50,8 @@ def reject(source: Source | str, position: int, reason: str) -> Skip:
     return Skip(Provenance(name, position), reason, rejected=True)
 
 
-def not_relevant(provenance: Provenance, reason: str = "event.code not relevant") -> Skip:
+NOT_RELEVANT = "event.code not relevant"
+
+
+def not_relevant(provenance: Provenance, reason: str = NOT_RELEVANT) -> Skip:
     return Skip(provenance, reason, rejected=False)

@@ -23,7 +23,14 @@ from evtx import PyEvtxParser
 
 from relaywatch.records import Provenance
 from relaywatch.sources import documents
-from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
+from relaywatch.sources.context import (
+    NOT_RELEVANT,
+    Item,
+    ReadContext,
+    Source,
+    not_relevant,
+    reject,
+)
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
 from relaywatch.sources.streams import read_rest
 
@@ -39,7 +46,7 @@ CORRUPT_CHUNK = "corrupt evtx chunk"
 TRUNCATED_CHUNK = "truncated evtx chunk"
 PARSER_CATEGORIES = frozenset({CORRUPT_RECORD, CORRUPT_CHUNK, TRUNCATED_CHUNK})
 
-_EVENT_ID = re.compile(r'"EventID":(?:\{"#attributes":\{[^{}]*\},"#text":)?(\d+)')
+_EVENT_ID = re.compile(r'"EventID":(?:\{"#attributes":\{[^{}]*\},"#text":)?"?(\d+)')
 _RECORD_NUMBER = re.compile(r"record number (\d+)")
 _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 
@@ -85,7 +92,19 @@ def _truncation(source: Source, size: int) -> Iterator[Item]:
 
 
 def _records(source: Source, records: Iterator[Any], ctx: ReadContext) -> Iterator[Item]:
+    skipped = [0]  # records counted straight into ctx.stats (see ReadContext)
+    try:
+        yield from _decoded(source, records, ctx, skipped)
+    finally:
+        if ctx.stats is not None and skipped[0]:
+            ctx.stats.count_not_relevant(source.name, skipped[0], NOT_RELEVANT)
+
+
+def _decoded(
+    source: Source, records: Iterator[Any], ctx: ReadContext, skipped: list[int]
+) -> Iterator[Item]:
     relevant = ctx.options.relevant_codes
+    quiet = ctx.stats is not None
     last = 0
     failures = 0
     while True:
@@ -104,13 +123,16 @@ def _records(source: Source, records: Iterator[Any], ctx: ReadContext) -> Iterat
             continue
         failures = 0
         last = record["event_record_id"]
-        provenance = Provenance(source.name, last)
         data = record["data"]
         if relevant is not None:
             match = _EVENT_ID.search(data)
             if match is not None and match.group(1) not in relevant:
-                yield not_relevant(provenance)
+                if quiet:
+                    skipped[0] += 1
+                else:
+                    yield not_relevant(Provenance(source.name, last))
                 continue
+        provenance = Provenance(source.name, last)
         raw = orjson.loads(data)
         if _dig(raw, "Event", "System", "TimeCreated") is None:
             # Seen in damaged logs: the parser returns a hollow record (every System

@@ -21,6 +21,7 @@ from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, 
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
 from relaywatch.sources.streams import read_rest
 
+_NO_CODE = "event.code not relevant: no relevant code in the line"
 _BULK_ACTIONS = (b'{"index":', b'{"create":')
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -100,21 +101,39 @@ def _line_mode(
     rest: Iterator[tuple[int, bytes | Item]],
     ctx: ReadContext,
 ) -> Iterator[Item]:
+    skipped = [0]  # lines counted straight into ctx.stats (see ReadContext)
+    try:
+        yield from _lines(source, _chain(first, rest), ctx, skipped)
+    finally:
+        if ctx.stats is not None and skipped[0]:
+            ctx.stats.count_not_relevant(source.name, skipped[0], _NO_CODE)
+
+
+def _lines(
+    source: Source,
+    lines: Iterator[tuple[int, bytes | Item]],
+    ctx: ReadContext,
+    skipped: list[int],
+) -> Iterator[Item]:
     relevant = ctx.options.relevant_codes
     prefilter = _prefilter(relevant) if relevant is not None else None
+    quiet = ctx.stats is not None
     meta: Provenance | None = None
-    for number, line in _chain(first, rest):
+    for number, line in lines:
         if not isinstance(line, bytes):
             yield line
             continue
-        where = meta or Provenance(source.name, number)
-        meta = None
         if line.startswith(_BULK_ACTIONS):
-            meta = _bulk_action(line, source, number)
-            if meta is not None:
+            action = _bulk_action(line, source, number)
+            if action is not None:
+                meta = action
                 continue
+        where, meta = meta or Provenance(source.name, number), None
         if prefilter is not None and prefilter.search(line) is None:
-            yield not_relevant(where, "event.code not relevant: no relevant code in the line")
+            if quiet:
+                skipped[0] += 1
+            else:
+                yield not_relevant(where, _NO_CODE)
             continue
         try:
             value = orjson.loads(line)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
-from relaywatch.records import Provenance, Skip
+from relaywatch.records import Provenance, Record, Skip
 from relaywatch.sources.archives import read_gzip, read_tar, read_zip
 from relaywatch.sources.context import Item, ReadContext, Source, reject
 from relaywatch.sources.detect import detect
@@ -20,22 +20,37 @@ from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
 from relaywatch.sources.jsonfile import read_json
 from relaywatch.sources.options import IngestClock, ReadOptions
 from relaywatch.sources.paths import Opener, expand
+from relaywatch.sources.stats import ReadStats
 from relaywatch.sources.streams import HEAD_SIZE, prepend, with_head
 from relaywatch.sources.xmlfile import read_xml
 
 Reader = Callable[[Source, BinaryIO, ReadContext], Iterator[Item]]
 
 
-def read(paths: Sequence[str], options: ReadOptions | None = None) -> Iterator[Item]:
+def read(
+    paths: Sequence[str], options: ReadOptions | None = None, stats: ReadStats | None = None
+) -> Iterator[Item]:
     """Records and Skips of every input named by `paths`.
 
     Raises `SourceError` at once when a path names nothing; every problem inside an
     input is a located `Skip` in the stream instead.
+
+    With `stats`, every item is counted there as it is read, and records skipped as
+    not relevant are only counted, not yielded: the fast path for a caller that needs
+    the account but not one object per skipped record (`scan`, `convert`).
     """
     inputs = expand(paths)
     chosen = options or ReadOptions()
-    ctx = ReadContext(chosen, IngestClock(chosen.ingested), read_stream)
-    return _read_all(inputs, ctx)
+    ctx = ReadContext(chosen, IngestClock(chosen.ingested), read_stream, stats)
+    items = _read_all(inputs, ctx)
+    return items if stats is None else _counted(items, stats)
+
+
+def _counted(items: Iterator[Item], stats: ReadStats) -> Iterator[Item]:
+    for item in items:
+        stats.add(item)
+        if isinstance(item, Record) or item.rejected:
+            yield item
 
 
 def _read_all(inputs: list[tuple[Source, Opener]], ctx: ReadContext) -> Iterator[Item]:

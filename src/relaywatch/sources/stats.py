@@ -69,6 +69,13 @@ class ReadStats:
             self._tally(item.provenance.source).not_relevant += 1
             self.not_relevant_by_reason[reason_category(item.reason)] += 1
 
+    def count_not_relevant(self, source: str, count: int, reason: str) -> None:
+        """Count records skipped as not relevant without a `Skip` each (the fast path of
+        `read(..., stats=...)`: building two objects per skipped record would cost more
+        than the rest of skipping it)."""
+        self._tally(source).not_relevant += count
+        self.not_relevant_by_reason[reason_category(reason)] += count
+
     @property
     def normalized(self) -> int:
         return sum(tally.normalized for tally in self.by_source.values())
