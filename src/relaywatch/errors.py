@@ -6,6 +6,8 @@ or a record number, so that the message alone is enough to find the culprit.
 
 from __future__ import annotations
 
+EXCERPT_WIDTH = 100
+
 
 class RelaywatchError(Exception):
     """Base class of every error relaywatch raises on bad input."""
@@ -33,10 +35,16 @@ class EqlError(RelaywatchError):
         lines = self.text.splitlines() or [""]
         # A query that ends early points one past its last character: keep the caret visible.
         shown = lines[min(self.line, len(lines)) - 1]
-        caret = " " * max(self.column - 1, 0) + "^"
+        offset = max(self.column - 1, 0)
+        # Long lines are cut to a window around the column, marked with ellipses.
+        start = max(offset - EXCERPT_WIDTH // 2, 0)
+        excerpt = shown[start : start + EXCERPT_WIDTH]
+        prefix = "..." if start else ""
+        suffix = "..." if start + EXCERPT_WIDTH < len(shown) else ""
+        caret = " " * (offset - start + len(prefix)) + "^"
         return (
             f"{self.kind} at line {self.line}, column {self.column}: {self.message}\n"
-            f"  {shown}\n  {caret}"
+            f"  {prefix}{excerpt}{suffix}\n  {caret}"
         )
 
 

@@ -73,6 +73,7 @@ class ConditionCompiler:
         if isinstance(node, ast.Not):
             inner = self.predicate(node.operand)
             return lambda doc: not inner(doc)
+        self.check_script(node)
         self.check_boolean(node)
         return self.leaf(node)
 

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 from relaywatch.eql import ast
 from relaywatch.eql.functions import FUNCTIONS, resolve_function_name
-from relaywatch.eql.tokens import Kind, Token, tokenize
+from relaywatch.eql.tokens import KEYWORDS, Kind, Token, tokenize
 from relaywatch.errors import EqlSyntaxError
 
-MAX_DEPTH = 200  # deeper nesting is rejected instead of exhausting the Python stack
+# Deeper nesting is rejected instead of exhausting the Python stack (each level costs
+# about ten parser frames; Elastic's catalog nests at most a handful of levels).
+MAX_DEPTH = 64
 MAX_RUNS = 100  # Elasticsearch accepts `with runs=N` for 1 <= N <= 100
 COMPARISON_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 MATCH_OPS = frozenset({":", "like", "like~", "regex", "regex~"})
@@ -370,6 +372,8 @@ class Parser:
             return ast.Literal(value, token.line, token.column)
         if token.kind is Kind.IDENT and self.peek().kind is Kind.OP and self.peek().text == "(":
             return self.function_call()
+        if token.kind is Kind.IDENT and token.text in KEYWORDS:
+            raise self.error(f"expected a value, found keyword '{token.text}'")
         if token.kind in (Kind.IDENT, Kind.QUOTED_IDENT):
             return self.field(optional=False, start=token)
         raise self.error(f"expected a value, found {describe(token)}")
@@ -442,4 +446,7 @@ def describe(token: Token) -> str:
 
 def parse(text: str) -> ast.Statement:
     """Parse EQL text into an AST; raises EqlSyntaxError with line, column and a caret."""
-    return Parser(text).statement()
+    try:
+        return Parser(text).statement()
+    except RecursionError:
+        raise EqlSyntaxError("query nested too deeply", text, 1, 1) from None

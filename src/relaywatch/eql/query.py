@@ -7,6 +7,7 @@ unrelated bulk of a log costs one or two dictionary look-ups per event.
 
 from __future__ import annotations
 
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -257,6 +258,35 @@ class Matcher:
                 events.append(event)
                 tags.append(tag)
         return Result(events, item.join_keys(), tags)
+
+    def save(self) -> bytes:
+        """The whole pending state (partial sequences, held candidates, samples, pipe
+        buffers, counters) as bytes, for continuous mode to resume where it stopped.
+
+        The bytes are a pickle: load only state files this program wrote itself.
+        """
+        state = {
+            "query": self.query.text,
+            "sequence": self.sequence.state if self.sequence else None,
+            "sample": (self.sample.slots, self.sample.done) if self.sample else None,
+            "pipes": (self.pipes.passed, self.pipes.tails),
+            "counters": (self.errors, self.error_messages, self.out_of_order, self._last_timestamp),
+        }
+        return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, saved: bytes) -> None:
+        """Resume from `save()` output of a matcher of the same query."""
+        state = pickle.loads(saved)  # our own state file, see save()
+        if state["query"] != self.query.text:
+            raise EqlRuntimeError("saved matcher state belongs to a different query")
+        if self.sequence is not None:
+            self.sequence.state = state["sequence"]
+        if self.sample is not None:
+            self.sample.slots, self.sample.done = state["sample"]
+        self.pipes.passed, self.pipes.tails = state["pipes"]
+        self.errors, self.error_messages, self.out_of_order, self._last_timestamp = state[
+            "counters"
+        ]
 
     def finish(self) -> list[Result]:
         """End of input: emit what was waiting (held sequences, samples, tails)."""
