@@ -246,6 +246,16 @@ def test_alert_of_another_rule_becomes_a_signal_ancestor() -> None:
     assert alert["kibana.alert.depth"] == 2
 
 
+def test_malformed_ancestors_of_an_input_alert_do_not_crash() -> None:
+    earlier = {
+        **pipe_event(),
+        "kibana.alert.uuid": "x",
+        "kibana.alert.ancestors": [{"depth": "?"}, 3],
+    }
+    [alert] = build_alerts(RULE, FakeResult([earlier]), [record(earlier, 1)], context())
+    assert [a["depth"] for a in alert["kibana.alert.ancestors"]] == [0, 0, 1]
+
+
 def test_run_time_only_changes_timestamps() -> None:
     later = _sequence(run_time=datetime(2027, 1, 1, tzinfo=UTC))
     now = _sequence()

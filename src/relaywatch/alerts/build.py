@@ -126,13 +126,14 @@ def _ancestors(doc: Mapping[str, Any], ref: SourceRef) -> tuple[Ancestor, ...]:
 
 
 def _ancestor(item: Any) -> Ancestor:
+    """An ancestor entry read back from an alert document (tolerating malformed entries)."""
     data = item if isinstance(item, Mapping) else {}
-    rule = data.get("rule")
+    rule, depth = data.get("rule"), data.get("depth")
     return Ancestor(
         id=str(data.get("id", "")),
         index=str(data.get("index", "")),
         type=str(data.get("type", "event")),
-        depth=int(data.get("depth", 0)),
+        depth=depth if isinstance(depth, int) and not isinstance(depth, bool) else 0,
         rule=str(rule) if rule is not None else None,
     )
 
