@@ -41,9 +41,10 @@ def _fraction(text: str) -> str:
 
 
 def _parse(text: str) -> datetime | None:
-    cleaned = text.strip().replace(" ", "T", 1)
-    if cleaned.endswith(" UTC"):
-        cleaned = cleaned[:-4] + "Z"
+    cleaned = text.strip()
+    if cleaned.endswith(" UTC"):  # the evtx binding's record-header form
+        cleaned = cleaned[:-4]
+    cleaned = cleaned.replace(" ", "T", 1)
     cleaned = _trim_fraction(cleaned)
     try:
         parsed = datetime.fromisoformat(cleaned)
