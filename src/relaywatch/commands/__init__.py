@@ -5,4 +5,4 @@ Each module defines `register(subparsers)` which adds its parser and sets
 """
 
 # Order is the order shown by `relaywatch --help`.
-COMMANDS: tuple[str, ...] = ("query", "rules", "convert")
+COMMANDS: tuple[str, ...] = ("query", "scan", "coverage", "rules", "convert")

@@ -1,33 +1,38 @@
 """Setup coverage: can the data support each rule at all?
 
-A run that raises no alert is only good news if the rule could have matched. Two things
-make that impossible, and both are reported as *unresolved*, never as clean:
+A run that raises no alert is only good news if the rule could have matched. Three things
+make that impossible, and each is reported as *unresolved*, never as clean:
 
 - telemetry that is not there: the audit policy named in the rule's setup produces none of
   the event codes the query needs ("no 5145 events: 'Audit Detailed File Share' is probably
-  not enabled"), or none of the query's event codes occur at all;
-- fields the rule requires (`required_fields`) that the rule's events never carry, and
-  host facts missing per host (`host.ip` unknown for HOST: the local-source exclusion of the
-  relay rules cannot apply, so its own traffic alerts).
+  not enabled"), or no event in the input can even be tried by a stage of the query (the
+  engine's own router decides, from `event.category` and `event.code`, as in a scan);
+- fields the rule requires (`required_fields`) that its events never carry;
+- host facts missing per host (`host.ip` unknown for HOST: the local-source exclusion of the
+  relay rules cannot apply, so a host's own traffic alerts).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from relaywatch import eql
 from relaywatch.alerts.fieldpath import get_path
 from relaywatch.ecs.hosts import document_host
+from relaywatch.eql import ast
+from relaywatch.eql.query import Router
 from relaywatch.rules.model import Rule
-from relaywatch.rules.setup import query_event_codes
 
 # Facts about the host itself: a log either has them for a host or not, so they are judged
 # per host; every other required field is judged over all of the rule's events.
 HOST_FIELDS = ("host.ip", "host.id")
 SUPPORTED = "supported"
 UNRESOLVED = "unresolved"
+HOSTS_NAMED = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +71,7 @@ class CoverageReport:
     def lines(self) -> list[str]:
         out = []
         for rule in self.rules:
-            out.append(f"{rule.status}: {rule.name} ({rule.events} events it reads)")
+            out.append(f"{rule.status}: {rule.name} ({rule.events} events it can read)")
             out.extend(f"  - {finding}" for finding in rule.findings)
         return out
 
@@ -76,67 +81,104 @@ class CoverageReport:
 
 @dataclass(slots=True)
 class _RuleState:
-    """What one rule has seen: its events, fields present, and per-host gaps."""
+    """What one rule has seen: events per stage, fields present, per-host gaps."""
 
     rule: Rule
-    codes: frozenset[str]
+    router: Router
+    stages: tuple[str, ...]
+    stage_codes: tuple[frozenset[str] | None, ...]
     fields: tuple[str, ...]
     host_fields: tuple[str, ...]
     events: int = 0
+    per_stage: Counter[int] = field(default_factory=Counter)
     present: set[str] = field(default_factory=set)
     host_events: Counter[str] = field(default_factory=Counter)
     host_missing: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 class Coverage:
-    """Observe every document of a run, then `report(codes_seen)`."""
+    """Observe every document of a run, then `report()`."""
 
-    def __init__(
-        self, rules: Sequence[Rule], codes: Mapping[str, frozenset[str]] | None = None
-    ) -> None:
-        """`codes`: rule_id -> the event codes its compiled query requires (empty = any);
-        rules not in it fall back to the quoted codes in the query text."""
-        known = codes or {}
-        self._states = [_state(rule, known.get(rule.rule_id)) for rule in rules]
-        self._by_code: dict[str, list[_RuleState]] = {}
-        self._any_code: list[_RuleState] = []
-        for state in self._states:
-            if not state.codes:
-                self._any_code.append(state)
-            for code in state.codes:
-                self._by_code.setdefault(code, []).append(state)
+    def __init__(self, compiled: Sequence[tuple[Rule, eql.Query]]) -> None:
+        self._states = [_state(rule, query) for rule, query in compiled]
         self.codes_seen: Counter[str] = Counter()
 
-    def observe(self, doc: Mapping[str, Any]) -> None:
-        code = str(get_path(doc, "event.code") or "")
-        self.codes_seen[code] += 1
-        for state in self._by_code.get(code, ()):
-            _observe(state, doc)
-        for state in self._any_code:
-            _observe(state, doc)
+    def observe(self, doc: dict[str, Any]) -> None:
+        for code in _codes(get_path(doc, "event.code")):
+            self.codes_seen[code] += 1
+        for state in self._states:
+            stages = state.router.candidates(doc)
+            if stages:
+                _observe(state, doc, stages)
 
     def report(self) -> CoverageReport:
         return CoverageReport(tuple(self._verdict(state) for state in self._states))
 
     def _verdict(self, state: _RuleState) -> RuleCoverage:
-        findings = _telemetry_findings(state, self.codes_seen)
-        if state.events:
+        findings, explained = _telemetry_findings(state, self.codes_seen)
+        findings += _stage_findings(state, explained)
+        if not findings:
             findings += _field_findings(state)
+        findings += _host_findings(state)
         return RuleCoverage(state.rule.rule_id, state.rule.name, state.events, tuple(findings))
 
 
-def _state(rule: Rule, codes: frozenset[str] | None) -> _RuleState:
-    names = tuple(item.name for item in rule.required_fields)
+def _codes(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+def _state(rule: Rule, query: eql.Query) -> _RuleState:
+    filters = list(query.filters)
+    names = rule_fields(rule, query)
     return _RuleState(
         rule=rule,
-        codes=query_event_codes(rule.query) if codes is None else codes,
+        router=Router(filters),
+        stages=tuple(_describe(flt.category, flt.codes) for flt in filters),
+        stage_codes=tuple(flt.codes for flt in filters),
         fields=tuple(name for name in names if name not in HOST_FIELDS),
         host_fields=tuple(name for name in names if name in HOST_FIELDS),
     )
 
 
-def _observe(state: _RuleState, doc: Mapping[str, Any]) -> None:
+def rule_fields(rule: Rule, query: eql.Query) -> tuple[str, ...]:
+    """The fields a rule needs: its `required_fields`, else the fields its query reads.
+
+    Kibana's required_fields come from the built package; rules without them (most TOML
+    files) are judged on the fields their query reads.
+    """
+    return tuple(item.name for item in rule.required_fields) or query_fields(query.ast)
+
+
+def query_fields(node: object) -> tuple[str, ...]:
+    """Every field a query reads, in first-seen order (walks the frozen AST)."""
+    found: dict[str, None] = {}
+    _walk(node, found)
+    return tuple(found)
+
+
+def _walk(node: object, found: dict[str, None]) -> None:
+    if isinstance(node, ast.Field):
+        found.setdefault(".".join(node.path))
+        return
+    if isinstance(node, tuple | list):
+        for item in node:
+            _walk(item, found)
+        return
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for item in dataclasses.fields(node):
+            _walk(getattr(node, item.name), found)
+
+
+def _describe(category: str | None, codes: frozenset[str] | None) -> str:
+    where = f"{category or 'any'} events"
+    return f"{where} with event.code {'/'.join(sorted(codes))}" if codes else where
+
+
+def _observe(state: _RuleState, doc: Mapping[str, Any], stages: list[int]) -> None:
     state.events += 1
+    state.per_stage.update(stages)
     for name in state.fields:
         if name not in state.present and get_path(doc, name) is not None:
             state.present.add(name)
@@ -149,7 +191,7 @@ def _observe(state: _RuleState, doc: Mapping[str, Any]) -> None:
             state.host_missing.setdefault(name, Counter())[host] += 1
 
 
-def _telemetry_findings(state: _RuleState, seen: Counter[str]) -> list[str]:
+def _telemetry_findings(state: _RuleState, seen: Counter[str]) -> tuple[list[str], set[str]]:
     findings = []
     explained: set[str] = set()
     for req in state.rule.setup_requirements:
@@ -157,27 +199,41 @@ def _telemetry_findings(state: _RuleState, seen: Counter[str]) -> list[str]:
             codes = "/".join(req.event_codes)
             findings.append(
                 f"no {codes} events in the input: '{req.name}' is probably not enabled "
-                "(or those events were not collected); the rule cannot match this data"
+                "(or those events were not collected)"
             )
             explained.update(req.event_codes)
-    missing = sorted(state.codes - explained)
-    if missing and not any(seen[code] for code in state.codes):
-        findings.append(
-            f"none of the event codes the query reads ({', '.join(missing)}) occur in the input"
-        )
+    return findings, explained
+
+
+def _stage_findings(state: _RuleState, explained: set[str]) -> list[str]:
+    findings = []
+    for index, description in enumerate(state.stages):
+        codes = state.stage_codes[index]
+        if state.per_stage[index] or (codes and codes <= explained):
+            continue
+        label = f"stage {index + 1} of the sequence" if len(state.stages) > 1 else "the query"
+        findings.append(f"no event in the input can match {label} ({description})")
     return findings
 
 
 def _field_findings(state: _RuleState) -> list[str]:
-    findings = [
-        f"{name} is never present in the {state.events} events this rule reads"
+    return [
+        f"{name} is never present in the {state.events} events this rule can read"
         for name in state.fields
         if name not in state.present
     ]
+
+
+def _host_findings(state: _RuleState) -> list[str]:
+    findings = []
     for name in state.host_fields:
-        for host, count in sorted(state.host_missing.get(name, Counter()).items()):
-            findings.append(
-                f"{name} unknown for host {host} ({count} of {state.host_events[host]} events): "
-                f"checks on {name} cannot apply; give --hosts an inventory row for {host}"
-            )
+        missing = state.host_missing.get(name, Counter())
+        if not missing:
+            continue
+        hosts = sorted(missing)
+        shown = ", ".join(hosts[:HOSTS_NAMED]) + (" ..." if len(hosts) > HOSTS_NAMED else "")
+        findings.append(
+            f"{name} unknown for {len(hosts)} host{'s' if len(hosts) != 1 else ''} ({shown}): "
+            f"the rule's {name} checks cannot apply there; give --hosts an inventory"
+        )
     return findings

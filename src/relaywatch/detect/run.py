@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from relaywatch import eql
 from relaywatch.alerts import AlertContext, build_alerts
 from relaywatch.alerts.build import Alert
-from relaywatch.detect.coverage import Coverage, CoverageReport
+from relaywatch.detect.coverage import HOST_FIELDS, Coverage, CoverageReport, rule_fields
 from relaywatch.detect.order import DEFAULT_BUFFER, TimeOrder
 from relaywatch.ecs.hostfacts import HostFacts
 from relaywatch.ecs.hosts import HostInventory
@@ -93,7 +93,7 @@ class ScanResult:
 
 
 @dataclass(slots=True)
-class _Survey:
+class Survey:
     """The reading half of a run, shared by `scan` and `coverage`."""
 
     stats: ReadStats
@@ -138,13 +138,12 @@ def survey(
     compiled: Sequence[tuple[Rule, eql.Query]],
     options: ScanOptions,
     keep_order: bool = True,
-) -> _Survey:
+) -> Survey:
     """Read every input once: account, check coverage, and (for a scan) order the records."""
-    codes = {rule.rule_id: required_codes(query) or frozenset() for rule, query in compiled}
     read_options = ReadOptions(relevant_codes=relevant_codes(compiled), ingested=options.ingested)
-    state = _Survey(
+    state = Survey(
         stats=ReadStats(read_options.locations_per_reason),
-        coverage=Coverage([rule for rule, _ in compiled], codes),
+        coverage=Coverage(compiled),
         hosts=HostFacts(),
         order=TimeOrder(options.buffer_size) if keep_order else None,
     )
@@ -158,7 +157,7 @@ def survey(
     return state
 
 
-def _take(state: _Survey, record: Record, inventory: HostInventory | None) -> None:
+def _take(state: Survey, record: Record, inventory: HostInventory | None) -> None:
     doc = inventory.enrich(record.doc) if inventory is not None else record.doc
     state.coverage.observe(doc)
     state.hosts.observe(doc)
@@ -183,13 +182,12 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
     runs = [RuleRun(rule) for rule, _ in compiled]
     spilled = state.order.spilled_runs
     alerts = _evaluate(compiled, runs, state.order, options)
-    host_fields = {f: [r.name for r in rules if _requires(r, f)] for f in ("host.ip", "host.id")}
     return ScanResult(
         alerts=alerts,
         runs=runs,
         stats=state.stats,
         coverage=state.coverage.report(),
-        host_lines=state.hosts.render(host_fields),
+        host_lines=host_lines(state, compiled),
         unordered=state.unordered,
         elapsed=time.perf_counter() - started,
         ordered=state.order.count,
@@ -197,8 +195,13 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
     )
 
 
-def _requires(rule: Rule, name: str) -> bool:
-    return any(item.name == name for item in rule.required_fields)
+def host_lines(state: Survey, compiled: Sequence[tuple[Rule, eql.Query]]) -> list[str]:
+    """Per-host gaps in host facts, naming the rules that read each missing field."""
+    needed_by = {
+        name: [rule.name for rule, query in compiled if name in rule_fields(rule, query)]
+        for name in HOST_FIELDS
+    }
+    return state.hosts.render(needed_by)
 
 
 def _evaluate(

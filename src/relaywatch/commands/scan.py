@@ -1,0 +1,142 @@
+"""`relaywatch scan PATH...`: run the detection rules over event logs, write Kibana alerts.
+
+Exit status: 0 the scan ran (alerts or not); 1 alerts were raised and `--fail-on-alert` was
+given; 2 usage error (bad option, unknown rule id, unreadable inventory, missing input);
+3 more input was rejected than `--max-errors` allows (checked before `--fail-on-alert`,
+because a scan over broken input is not a result to act on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Console
+
+from relaywatch.alerts import AlertContext
+from relaywatch.alerts.output import FORMATS, get_format, write_ndjson
+from relaywatch.detect.options import (
+    add_input_options,
+    inventory_from,
+    parse_time,
+    positive_int,
+    progress_bar,
+)
+from relaywatch.detect.report import print_lines, print_scan_summary
+from relaywatch.detect.run import ScanOptions, ScanResult, run_scan
+from relaywatch.rules import RuleSet
+from relaywatch.rules.options import RuleChoice, add_rule_options, load_choice
+
+EXIT_OK = 0
+EXIT_ALERTS = 1
+EXIT_REJECTED = 3
+DEFAULT_OUTPUT = "relaywatch-alerts.ndjson"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "scan",
+        help="run the rules over event logs and write Kibana-compatible alerts",
+        description="Read every input, order all events by time across files, run every "
+        "selected rule over the whole input, and write the alerts Kibana would raise.",
+    )
+    add_input_options(parser)
+    add_rule_options(parser)
+    out = parser.add_argument_group("output")
+    out.add_argument(
+        "--output",
+        "-o",
+        default=DEFAULT_OUTPUT,
+        metavar="FILE",
+        help=f"alert documents as NDJSON (default {DEFAULT_OUTPUT})",
+    )
+    out.add_argument(
+        "--format",
+        "-f",
+        default="table",
+        choices=sorted(FORMATS),
+        help="what standard output shows (default table, with the summary)",
+    )
+    out.add_argument("--space", default="default", help="Kibana space id (default 'default')")
+    out.add_argument(
+        "--run-time",
+        metavar="TIME",
+        help="the alerts' @timestamp (ISO-8601; default now), for reproducible output",
+    )
+    limits = parser.add_argument_group("limits and exit status")
+    limits.add_argument(
+        "--max-signals",
+        type=positive_int,
+        metavar="N",
+        help="emit at most N matches (events or sequences) per rule (default: no cap)",
+    )
+    limits.add_argument(
+        "--fail-on-alert", action="store_true", help="exit with status 1 when any alert is raised"
+    )
+    limits.add_argument(
+        "--max-errors",
+        type=positive_int,
+        metavar="N",
+        help="exit with status 3 when more than N input records are rejected",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ruleset = load_choice(RuleChoice.from_args(args))
+    _report_rule_problems(ruleset)
+    options = _options(args)
+    with progress_bar(args) as progress:
+        result = run_scan(args.paths, ruleset.rules, _with_progress(options, progress))
+    with open(args.output, "w", encoding="utf-8") as handle:
+        write_ndjson(result.alerts, handle)
+    _show(args, result)
+    return exit_status(args, result)
+
+
+def _options(args: argparse.Namespace) -> ScanOptions:
+    run_time = parse_time(args.run_time, "--run-time") if args.run_time else datetime.now(UTC)
+    ingested = None
+    if args.ingested:
+        moment = parse_time(args.ingested, "--ingested").astimezone(UTC)
+        ingested = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return ScanOptions(
+        context=AlertContext(run_time=run_time, space_id=args.space),
+        inventory=inventory_from(args),
+        max_signals=args.max_signals,
+        buffer_size=max(args.sort_buffer, 1),
+        ingested=ingested,
+    )
+
+
+def _with_progress(options: ScanOptions, progress: Any) -> ScanOptions:
+    return options if progress is None else replace(options, progress=progress)
+
+
+def _report_rule_problems(ruleset: RuleSet) -> None:
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for problem in ruleset.errors:
+        err.print(f"rule {problem.kind}: {problem}", markup=False, style="yellow")
+
+
+def _show(args: argparse.Namespace, result: ScanResult) -> None:
+    get_format(args.format).write(result.alerts, sys.stdout)
+    sys.stdout.flush()
+    # With a table the summary belongs on screen too; with data formats it goes to stderr
+    # so that stdout stays machine-readable.
+    to_stdout = args.format == "table"
+    width = None if (sys.stdout if to_stdout else sys.stderr).isatty() else 200
+    console = Console(stderr=not to_stdout, highlight=False, soft_wrap=True, width=width)
+    print_scan_summary(console, result)
+    print_lines(console, [f"alerts written to {args.output}"])
+
+
+def exit_status(args: argparse.Namespace, result: ScanResult) -> int:
+    if args.max_errors is not None and result.rejected > args.max_errors:
+        return EXIT_REJECTED
+    if args.fail_on_alert and result.alerts:
+        return EXIT_ALERTS
+    return EXIT_OK
