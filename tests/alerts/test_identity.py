@@ -45,6 +45,36 @@ def test_shell_id_matches_kibana_test_vector() -> None:
     assert shell_alert_id(ancestors, KIBANA_RULE) == KIBANA_SHELL_ID
 
 
+# A real Kibana 9.0.1 shell alert (rule "Multiple Logon Failure from the same Source Address",
+# a 10-event sequence), as dumped from `.internal.alerts-security.alerts-default-000001` in a
+# public repository: its `kibana.alert.ancestors` list the ten events and ten building blocks.
+REAL_RULE = "0945c418-c530-45ea-b998-02350c260c5b"
+REAL_INDEX = ".ds-logs-system.security-default-2025.05.30-000002"
+REAL_EVENTS = [f"AZcvdRS9iYAeD95vW3W{letter}" for letter in "LMNOPQRSTU"]
+REAL_BLOCK_IDS = [
+    "5a630b9d49ee43c356b485e947ee4b431513d3a284354b6fcae9cc5e57d0d61f",
+    "8af33ff57cb1050c6334494cc334917700d78681743a1083334fcf35bd987b11",
+    "4a0832eb41f37735211036abfcba23e412959084fe482a53bd217dec835afe9c",
+    "d7d897fd15b95a780c60d503550b279f5c3c634e73c604786df15fcdbab41aef",
+    "fe9349f6282ded70b9f2be636db22ed005d55c2c3b894ffcf967d681e24b7186",
+    "c76ff77fbc9e8faae91eb171c68ff7f2c1b175075d9e22d83a0d6fc194297254",
+    "a7a1dfe87281a52f01dd46fbfcc99efe81fb38cbfbc491ff8f1d8fc6f810dfc8",
+    "f4cea659202a5c5057748bb2a3e8a543d8bc660e606f80eca2b1d36eae2aee8a",
+    "398b9778f9a79cfdae8365a4db3484053e53ce281889d99377b90dd342fcf22c",
+    "22b271ad8d48aa30470c60d38fffea9007072d8a19d068abd9e71d1dd2b3707c",
+]
+REAL_SHELL_ID = "10da92e0b4351ac7b6a3460814f87d13204b7dad67818290dadffdbfff7482b1"
+
+
+def test_ids_of_a_real_kibana_sequence_alert() -> None:
+    chains = [[Ancestor(event, REAL_INDEX)] for event in REAL_EVENTS]
+    assert building_block_ids(chains, REAL_RULE) == REAL_BLOCK_IDS
+    ancestors = []
+    for chain, block in zip(chains, REAL_BLOCK_IDS, strict=True):
+        ancestors += [chain[0], Ancestor(block, "", "signal", 1, REAL_RULE)]
+    assert shell_alert_id(ancestors, REAL_RULE) == REAL_SHELL_ID
+
+
 def test_single_alert_id_is_sha256_of_index_id_version_and_space_rule() -> None:
     ref = SourceRef("logs-system.security-default", "abc123")
     expected = hashlib.sha256(
