@@ -73,6 +73,21 @@ CASES = [
 ]
 
 
+def test_reason_of_a_real_kibana_shell_alert() -> None:
+    # The shared fields and reason of a Kibana 9.0.1 sequence alert (see test_identity.py).
+    shared = {
+        "event": {"category": ["authentication"]},
+        "source": {"ip": "192.168.4.101", "domain": "WORKSTATION"},
+        "user": {"name": "denny", "domain": "."},
+        "host": {"name": "desktop-niu0ucp"},
+    }
+    rule = "Multiple Logon Failure from the same Source Address"
+    assert build_reason(rule, "medium", shared) == (
+        "authentication event with source 192.168.4.101 by denny on desktop-niu0ucp "
+        "created medium alert Multiple Logon Failure from the same Source Address."
+    )
+
+
 @pytest.mark.parametrize(("doc", "expected"), CASES)
 def test_reason_wording(doc: dict[str, Any], expected: str) -> None:
     assert build_reason("R", "high", doc) == expected
