@@ -1,0 +1,43 @@
+"""All records come out in timestamp order, ties in read order, with or without spilling."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relaywatch.detect import TimeOrder
+from relaywatch.records import Provenance, Record
+
+
+def _records(timestamps: list[int], order: TimeOrder) -> None:
+    for position, timestamp in enumerate(timestamps):
+        doc = {"@timestamp": timestamp, "n": position, "nested": {"ip": ["10.0.0.1", None]}}
+        order.add(timestamp, Record(doc, Provenance("f.ndjson", position, None, None)))
+
+
+def test_ties_keep_read_order() -> None:
+    order = TimeOrder()
+    _records([5, 1, 5, 1], order)
+    assert [(ts, rec.provenance.position) for ts, _, rec in order] == [
+        (1, 1), (1, 3), (5, 0), (5, 2),
+    ]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=20), max_size=40), st.integers(1, 7))
+def test_spilling_to_disk_gives_the_same_order(timestamps: list[int], buffer: int) -> None:
+    memory, disk = TimeOrder(), TimeOrder(buffer_size=buffer)
+    _records(timestamps, memory)
+    _records(timestamps, disk)
+    expected = [(ts, arrival, rec) for ts, arrival, rec in memory]
+    got = list(disk)
+    assert [(ts, arrival) for ts, arrival, _ in got] == [(ts, a) for ts, a, _ in expected]
+    assert [rec for _, _, rec in got] == [rec for _, _, rec in expected]
+    assert got == sorted(got, key=lambda entry: (entry[0], entry[1]))
+
+
+def test_spill_writes_runs_when_the_buffer_is_full() -> None:
+    order = TimeOrder(buffer_size=3)
+    _records(list(range(10, 0, -1)), order)
+    assert order.spilled_runs == 3
+    assert [ts for ts, _, _ in order] == list(range(1, 11))
