@@ -48,9 +48,12 @@ def matches(query_text: str, doc: dict[str, Any]) -> bool:
     return len(results) == 1
 
 
+ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def eql_string(text: str) -> str:
     """A double-quoted EQL string literal whose value is `text`."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + "".join(ESCAPES.get(char, char) for char in text) + '"'
 
 
 def fold(text: str) -> str:
@@ -354,3 +357,21 @@ def test_boolean_logic_over_leaves_is_two_valued(
     doc = as_document(values, scalar)
     expected = condition.holds(values)
     assert matches(f"any where {condition.text}", doc) is expected, (condition.text, doc)
+
+
+# -- printing -------------------------------------------------------------------------
+
+
+@PROPERTY_SETTINGS
+@given(CONDITIONS, st.text(VALUE_ALPHABET + "\n\t\r", max_size=8))
+def test_printed_query_parses_back_to_the_same_ast(condition: Condition, literal: str) -> None:
+    """`str(ast)` is valid EQL for any condition, and for strings needing escapes."""
+    ast = eql.parse(f"any where ({condition.text}) or f : {eql_string(literal)}")
+    assert eql.parse(str(ast)) == ast, str(ast)
+
+
+@PROPERTY_SETTINGS
+@given(st.text(VALUE_ALPHABET + "\n\t\r", max_size=8))
+def test_string_escapes_denote_their_characters(literal: str) -> None:
+    """`\\n \\r \\t \\\\ \\"` in a string literal stand for the character itself."""
+    assert matches(f"any where f == {eql_string(literal)}", {"f": literal})
