@@ -90,5 +90,8 @@ def test_same_join_keys_as_elasticsearch(spec: Spec) -> None:
 
 @pytest.mark.parametrize("spec", REJECTED_SPECS, ids=spec_id)
 def test_rejected_like_elasticsearch(spec: Spec) -> None:
-    with pytest.raises(EqlError):
+    with pytest.raises(EqlError) as caught:
         eql.compile(spec.query)
+    # The user is shown where: a line, a column and a caret under the query text.
+    assert caught.value.line >= 1 and caught.value.column >= 1, str(caught.value)
+    assert "^" in str(caught.value), str(caught.value)
