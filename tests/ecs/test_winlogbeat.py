@@ -207,6 +207,23 @@ def test_unusable_record_raises_a_located_reason(label: str, record: Doc) -> Non
         from_raw_event(record)
 
 
+def test_rendering_info_names_are_used_when_present() -> None:
+    record = evtx_record(system={"Task": 99, "Keywords": "0x0"})
+    record["Event"]["RenderingInfo"] = {
+        "#attributes": {"Culture": "en-US"},
+        "Message": "An account was successfully logged on.\r\n\r\nSubject:",
+        "Level": "Information",
+        "Task": "Logon",
+        "Opcode": "Info",
+        "Keywords": {"Keyword": "Audit Success", "Keyword_1": "Classic"},
+    }
+    doc = from_raw_event(record)
+    assert doc["message"] == "An account was successfully logged on.\n\nSubject:"
+    assert doc["winlog"]["keywords"] == ["Audit Success", "Classic"]
+    assert doc["event"]["action"] == doc["winlog"]["task"] == "Logon"
+    assert doc["log"]["level"] == "information"
+
+
 def test_python_evtx_time_format_is_normalised() -> None:
     record = evtx_record(
         system={"TimeCreated": {"#attributes": {"SystemTime": "2016-07-08 18:12:51.681641+00:00"}}}

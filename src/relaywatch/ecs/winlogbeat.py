@@ -247,8 +247,12 @@ def _add_rendering_info(info: Any, doc: Doc, winlog: Doc) -> None:
     if isinstance(opcode, str) and opcode:
         winlog["opcode"] = opcode
     keywords = info.get("Keywords")
-    names = _text(keywords.get("Keyword")) if isinstance(keywords, Mapping) else None
-    if isinstance(names, str):
-        names = [names]
-    if isinstance(names, list) and names:
-        winlog["keywords"] = [str(_text(name)) for name in names]
+    if type(keywords) is dict:
+        # Repeated <Keyword> elements arrive as Keyword, Keyword_1, ... (evtx JSON shape).
+        names = [_text(v) for k, v in keywords.items() if k.startswith("Keyword")]
+        names = [name for name in names if isinstance(name, str) and name]
+        if names:
+            winlog["keywords"] = names
+    level = _text(info.get("Level"))
+    if isinstance(level, str) and level:
+        doc["log"] = {"level": level.lower()}
