@@ -31,13 +31,14 @@ MANIFEST = [
     (OTRF + "lateral_movement__host__covenant_psremoting_grunt.zip", 4305, 0, 14, 0),
     (OTRF + "persistence__host__covenant_persistwmi.tar.gz", 1001, 0, 14, 0),
     (OTRF + "lateral_movement__host__covenant_sharpsc_create_dcerpc_smb_svcctl.zip", 3390, 0, 2, 0),
-    (OTRF + "persistence__host__empire_persistence_registry_modification_run_keys_standard_user.zip",
-     40569, 0, 2, 0),
+    (OTRF + "persistence__host__empire_persistence_registry_modification_run_keys_"
+     "standard_user.zip", 40569, 0, 2, 0),
     (OTRF + "lateral_movement__host__purplesharp_ad_playbook_I.zip", 25993, 0, 0, 0),
     (SB + "Lateral Movement__spoolsample_5145.evtx", 1, 0, 0, 0),
     (MD + "TA0006-Credential Access__T1557-Man in the middle__ID5145-Print spooler bug abuse.evtx",
      9, 0, 0, 0),
-    (SB + "Credential Access__remote_pwd_reset_rpc_mimikatz_postzerologon_target_DC.evtx", 7, 0, 0, 0),
+    (SB + "Credential Access__remote_pwd_reset_rpc_mimikatz_postzerologon_target_DC.evtx",
+     7, 0, 0, 0),
     (SB + "Defense Evasion__DE_suspicious_remote_eventlog_svc_access_5145.evtx", 8, 0, 0, 0),
     (SB + "Privilege Escalation__privesc_KrbRelayUp_windows_4624.evtx", 1, 0, 0, 0),
     (SB + "Privilege Escalation__NTLM2SelfRelay-med0x2e-security_4624_4688.evtx", 11, 0, 0, 0),
@@ -60,9 +61,12 @@ SAMPLES = shared_files("*.evtx", "data", "evtx-samples")
 SLOW_RECORDS = 20_000
 
 
-def _case(row: tuple[str, int, int, int, int]) -> object:
+Row = tuple[str, int, int, int, int]
+
+
+def _case(row: Row) -> object:
     marks = [pytest.mark.slow] if row[1] > SLOW_RECORDS else []
-    return pytest.param(*row, marks=marks, id=row[0].split("/")[-1][:60])
+    return pytest.param(row, marks=marks, id=row[0].split("/")[-1][:60])
 
 
 def _counts(path: Path, rules: tuple[Rule, ...], hosts: Path | None) -> tuple[int, int, int]:
@@ -74,13 +78,9 @@ def _counts(path: Path, rules: tuple[Rule, ...], hosts: Path | None) -> tuple[in
     return result.stats.read, runs[NTLM].matches, runs[SMB].matches
 
 
-@pytest.mark.parametrize(
-    ("name", "records", "a", "b", "b_inventory"),
-    [_case(row) for row in MANIFEST],
-)
-def test_manifest_alerts(
-    seed_rules: tuple[Rule, ...], name: str, records: int, a: int, b: int, b_inventory: int
-) -> None:
+@pytest.mark.parametrize("row", [_case(row) for row in MANIFEST])
+def test_manifest_alerts(seed_rules: tuple[Rule, ...], row: Row) -> None:
+    name, records, a, b, b_inventory = row
     path = shared_path("data", "datasets", name)
     hosts = shared_path("data", "datasets", "hosts.csv")
     assert _counts(path, seed_rules, None) == (records, a, b)
