@@ -71,9 +71,24 @@ def test_enriched_hosts_report_nothing_missing() -> None:
 def test_render_names_rules_and_the_fix() -> None:
     facts = HostFacts()
     facts.observe(self_logon("DC01.corp", "DC01$", "10.0.0.1"))
-    lines = facts.render({"host.ip": ["NTLM relay"]})
-    assert lines[0].startswith(
-        "DC01.corp: host.ip missing in 1 of 1 events; rules reading it: NTLM relay"
+    lines = facts.render({"host.ip": ["NTLM relay"], "host.id": []})
+    assert lines[0] == (
+        "DC01.corp: host.ip missing in 1 of 1 events (read by: NTLM relay). "
+        "Fix: give --hosts an inventory row for DC01.corp with host.ip."
     )
-    assert "--hosts" in lines[0]
-    assert any(SUGGESTION_LABEL in line and "10.0.0.1" in line for line in lines)
+    assert lines[1].startswith(f"  suggestion ({SUGGESTION_LABEL}): host.ip 10.0.0.1")
+
+
+def test_render_without_rules_reports_every_missing_field() -> None:
+    facts = HostFacts()
+    facts.observe(self_logon("DC01.corp", "X$", "10.0.0.1"))
+    assert facts.render() == [
+        "DC01.corp: host.ip missing in 1 of 1 events; host.id missing in 1 of 1 events. "
+        "Fix: give --hosts an inventory row for DC01.corp with host.ip, host.id."
+    ]
+
+
+def test_render_is_silent_when_no_loaded_rule_reads_the_missing_fields() -> None:
+    facts = HostFacts()
+    facts.observe(self_logon("DC01.corp", "DC01$", "10.0.0.1"))
+    assert facts.render({"host.ip": [], "host.id": []}) == []

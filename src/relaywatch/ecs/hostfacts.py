@@ -112,25 +112,35 @@ class HostFacts:
         )
 
     def render(self, needed_by: Mapping[str, Sequence[str]] | None = None) -> list[str]:
-        """Summary lines for hosts lacking a field; `needed_by` maps field -> rule names."""
+        """One line per host lacking a field, then its suggestions.
+
+        `needed_by` maps a field to the names of the loaded rules that read it; when
+        given, fields no loaded rule reads are left out of the summary.
+        """
         lines: list[str] = []
         for report in self.reports():
-            lines.extend(_render_report(report, needed_by or {}))
+            lines.extend(_render_report(report, needed_by))
         return lines
 
 
-def _render_report(report: HostReport, needed_by: Mapping[str, Sequence[str]]) -> list[str]:
-    gaps = [(field, count) for field, count in report.missing if count]
+def _render_report(report: HostReport, needed_by: Mapping[str, Sequence[str]] | None) -> list[str]:
+    gaps = [
+        (field, count)
+        for field, count in report.missing
+        if count and (needed_by is None or needed_by.get(field))
+    ]
     if not gaps:
         return []
-    lines = []
+    parts = []
     for field, count in gaps:
-        rules = needed_by.get(field, ())
-        impact = f"; rules reading it: {', '.join(rules)}" if rules else ""
-        lines.append(
-            f"{report.host}: {field} missing in {count} of {report.documents} events{impact}. "
-            f"Fix: give --hosts a file with a row for {report.host} ({field})."
-        )
+        rules = (needed_by or {}).get(field, ())
+        reading = f" (read by: {', '.join(rules)})" if rules else ""
+        parts.append(f"{field} missing in {count} of {report.documents} events{reading}")
+    fields = ", ".join(field for field, _ in gaps)
+    lines = [
+        f"{report.host}: {'; '.join(parts)}. "
+        f"Fix: give --hosts an inventory row for {report.host} with {fields}."
+    ]
     lines.extend(
         f"  suggestion ({s.label}): {s.field} {s.value} - {s.evidence}" for s in report.suggestions
     )
