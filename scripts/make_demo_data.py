@@ -27,7 +27,8 @@ Scenarios (all times 2026-03-10, UTC; attacker 10.10.66.6):
    SYSVOL reads, user share access, mistyped passwords.
 
 The output is a pure function of this file (fixed seed, sorted keys), so regenerating gives
-identical bytes; tests/alerts/test_demo_data.py checks that. Usage: `python scripts/make_demo_data.py [--out DIR]`.
+identical bytes; tests/alerts/test_demo_data.py checks that.
+Usage: `python scripts/make_demo_data.py [--out DIR]`.
 """
 
 from __future__ import annotations
