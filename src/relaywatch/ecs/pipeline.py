@@ -101,8 +101,12 @@ def _security_default(doc: Doc, code: str) -> None:
     else:
         event_data = {}
     for processor in plan(code):
-        if processor.needs and not any(key in event_data for key in processor.needs):
-            continue
+        if processor.needs:
+            for key in processor.needs:
+                if key in event_data:
+                    break
+            else:
+                continue  # none of the fields it reads: the script would return at once
         processor.run(doc, code, event_data)
     _security_common(doc, code, event_data)
     child(doc, "ecs")["version"] = ECS_VERSION
