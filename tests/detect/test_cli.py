@@ -115,6 +115,8 @@ def test_rejected_input_over_max_errors_exits_3(tmp_path: Path, relay_log: Path)
         ["scan", "{log}", "--max-signals", "-1"],
         ["scan", "{log}", "--hosts", "missing-hosts.csv"],
         ["scan", "{log}", "--run-time", "yesterday"],
+        ["scan", "{log}", "--no-builtin"],
+        ["coverage", "{log}", "--no-builtin"],
     ],
     ids=[
         "missing-input",

@@ -21,7 +21,7 @@ from relaywatch.detect.coverage import CoverageReport
 from relaywatch.detect.options import add_input_options, inventory_from, progress_bar
 from relaywatch.detect.report import code_line, coverage_lines, print_lines, rejected_lines
 from relaywatch.detect.run import ScanOptions, Survey, compile_rules, host_lines, survey
-from relaywatch.rules.options import RuleChoice, add_rule_options, load_choice
+from relaywatch.rules.options import RuleChoice, add_rule_options, runnable_rules
 
 EXIT_OK = 0
 
@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules = load_choice(RuleChoice.from_args(args)).rules
+    rules = runnable_rules(RuleChoice.from_args(args)).rules
     options = ScanOptions(context=AlertContext.now(), inventory=inventory_from(args))
     with progress_bar(args) as progress:
         chosen = options if progress is None else replace(options, progress=progress)

@@ -28,7 +28,7 @@ from relaywatch.detect.options import (
 from relaywatch.detect.report import print_lines, print_scan_summary
 from relaywatch.detect.run import ScanOptions, ScanResult, run_scan
 from relaywatch.rules import RuleSet
-from relaywatch.rules.options import RuleChoice, add_rule_options, load_choice
+from relaywatch.rules.options import RuleChoice, add_rule_options, load_choice, runnable_rules
 
 EXIT_OK = 0
 EXIT_ALERTS = 1
@@ -86,8 +86,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    ruleset = load_choice(RuleChoice.from_args(args))
-    _report_rule_problems(ruleset)
+    choice = RuleChoice.from_args(args)
+    _report_rule_problems(load_choice(choice))
+    ruleset = runnable_rules(choice)
     options = _options(args)
     with progress_bar(args) as progress:
         result = run_scan(args.paths, ruleset.rules, _with_progress(options, progress))

@@ -176,7 +176,7 @@ def _describe(category: str | None, codes: frozenset[str] | None) -> str:
     return f"{where} with event.code {'/'.join(sorted(codes))}" if codes else where
 
 
-def _observe(state: _RuleState, doc: Mapping[str, Any], stages: list[int]) -> None:
+def _observe(state: _RuleState, doc: Mapping[str, Any], stages: Sequence[int]) -> None:
     state.events += 1
     state.per_stage.update(stages)
     for name in state.fields:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
+from relaywatch.errors import RuleError
 from relaywatch.rules import RuleSet, builtin, load_rules, merge
 
 
@@ -50,3 +51,12 @@ def load_choice(choice: RuleChoice) -> RuleSet:
     if choice.paths:
         sets.append(load_rules(choice.paths))
     return merge(sets).select(choice.rule_ids)
+
+
+def runnable_rules(choice: RuleChoice) -> RuleSet:
+    """`load_choice`, but a usage error (RuleError) when no rule is left to run."""
+    ruleset = load_choice(choice)
+    if not ruleset.rules:
+        where = ", ".join(choice.paths) or "the built-in pack"
+        raise RuleError(f"no runnable rule selected (from {where}); see the problems above")
+    return ruleset
