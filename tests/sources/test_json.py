@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -228,3 +229,42 @@ def test_blank_lines_and_byte_order_mark_are_not_records(tmp_path: Path) -> None
     data = b"\xef\xbb\xbf" + ndjson(ecs_doc()) + b"\n  \n" + ndjson(ecs_doc())
     records, skips, _ = run([write(tmp_path / "a.ndjson", data)])
     assert [r.provenance.position for r in records] == [1, 4] and skips == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(orjson.dumps(ecs_doc("4624")), id="compact"),
+        pytest.param(json.dumps(ecs_doc("4624"), indent=None).encode(), id="spaced"),
+        pytest.param(orjson.dumps(ecs_doc(4624)), id="code-number"),
+        pytest.param(orjson.dumps({"_id": "x", "_source": ecs_doc("4624")}), id="export-line"),
+        pytest.param(
+            orjson.dumps(
+                {k: v for k, v in ecs_doc().items() if k != "event"}
+                | {"event.code": "4624", "event.category": ["x"]}
+            ),
+            id="dotted-keys",
+        ),
+    ],
+)
+def test_prefilter_keeps_a_relevant_line_in_any_formatting(tmp_path: Path, line: bytes) -> None:
+    path = write(tmp_path / "a.ndjson", line + b"\n")
+    _, _, everything = run([path])
+    _, _, filtered = run([path], relevant_codes=frozenset({"4624"}))
+    assert filtered.not_relevant == everything.not_relevant
+    assert filtered.read == 1
+
+
+def test_dotted_field_names_are_expanded_as_elasticsearch_maps_them(tmp_path: Path) -> None:
+    flat = {"@timestamp": "2024-05-01T10:00:00Z", "event.code": 4624, "event.kind": "event"}
+    flat |= {"host.name": "dc01", "winlog.event_data.LogonType": "3", "winlog.record_id": "7"}
+    records, _, _ = run([write(tmp_path / "flat.ndjson", ndjson(flat))])
+    doc = records[0].doc
+    assert doc["event"] == {"code": "4624", "kind": "event", "ingested": INGESTED}
+    assert doc["winlog"] == {"event_data": {"LogonType": "3"}, "record_id": "7"}
+
+
+def test_conflicting_dotted_field_names_are_rejected(tmp_path: Path) -> None:
+    doc = ecs_doc() | {"event.code.x": "1"}
+    _, skips, _ = run([write(tmp_path / "a.ndjson", ndjson(doc))])
+    assert rejected(skips) == [(1, "wrong field type")]

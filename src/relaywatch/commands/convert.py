@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     options = ReadOptions(relevant_codes=_codes(args.codes), ingested=args.ingested)
     enrich = _enricher(args.hosts)
     stats = ReadStats()
-    records = (item for item in stats.track(read(args.paths, options)) if isinstance(item, Record))
+    records = (item for item in read(args.paths, options, stats) if isinstance(item, Record))
     with _output(args.output) as out:
         for record in records:
             out.write(_lines(enrich(record.doc), record, args.bulk))

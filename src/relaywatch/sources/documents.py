@@ -10,13 +10,15 @@ XML element. Shapes are recognised by their keys, in the order of `SHAPES`:
 - a raw Winlogbeat document that did not go through the ingest pipeline;
 - an ECS document as Elasticsearch indexed it.
 
-The first three forms only carry a document; the others are converted by
-`relaywatch.ecs` and checked by `relaywatch.sources.ecsdoc`.
+The first two forms only carry documents; the raw forms are converted by
+`relaywatch.ecs`, and every resulting document is checked by
+`relaywatch.sources.ecsdoc`. Conversions return lists rather than generators: one
+value is almost always one item, and this runs once per record read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -25,26 +27,24 @@ from relaywatch.records import Document, Provenance, Record, Skip
 from relaywatch.sources import ecsdoc
 from relaywatch.sources.context import Item, ReadContext, not_relevant
 
-Convert = Callable[[Document, Provenance, ReadContext], Iterator[Item]]
+Convert = Callable[[Document, Provenance, ReadContext], list[Item]]
 
 
-def from_value(value: Any, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+def from_value(value: Any, provenance: Provenance, ctx: ReadContext) -> list[Item]:
     """Records and Skips of one parsed JSON value (an object, or an array of them)."""
+    if isinstance(value, dict):
+        return from_object(value, provenance, ctx)
     if isinstance(value, list):
-        yield from _elements(value, provenance, ctx)
-    elif isinstance(value, dict):
-        yield from from_object(value, provenance, ctx)
-    else:
-        yield _reject(provenance, f"unrecognized document: a JSON {type(value).__name__}")
+        return _elements(value, provenance, ctx)
+    return [_reject(provenance, f"unrecognized document: a JSON {type(value).__name__}")]
 
 
-def from_object(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+def from_object(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
     for _name, matches, convert in SHAPES:
         if matches(obj):
-            yield from convert(obj, provenance, ctx)
-            return
+            return convert(obj, provenance, ctx)
     keys = ", ".join(sorted(obj)[:6]) or "none"
-    yield _reject(provenance, f"unrecognized document: keys {keys}")
+    return [_reject(provenance, f"unrecognized document: keys {keys}")]
 
 
 def finish(doc: Document, provenance: Provenance, ctx: ReadContext) -> Item:
@@ -58,29 +58,30 @@ def finish(doc: Document, provenance: Provenance, ctx: ReadContext) -> Item:
     return Record(doc, provenance)
 
 
-def _elements(values: list[Any], provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+def _elements(values: list[Any], provenance: Provenance, ctx: ReadContext) -> list[Item]:
     """Array elements; at the top of a JSON document the position is the element index."""
+    items: list[Item] = []
     for index, value in enumerate(values, start=1):
         where = provenance if provenance.position else replace(provenance, position=index)
-        yield from from_value(value, where, ctx)
+        items.extend(from_value(value, where, ctx))
+    return items
 
 
-def _hit(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+def _hit(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
     doc_id, index = obj.get("_id"), obj.get("_index")
     where = replace(
         provenance,
         doc_id=doc_id if isinstance(doc_id, str) else provenance.doc_id,
         index=index if isinstance(index, str) else provenance.index,
     )
-    yield from from_object(obj["_source"], where, ctx)
+    return from_object(obj["_source"], where, ctx)
 
 
-def _search_response(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+def _search_response(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
     hits = obj["hits"]["hits"]
     if not isinstance(hits, list):
-        yield _reject(provenance, "wrong field type: hits.hits is not an array")
-        return
-    yield from _elements(hits, provenance, ctx)
+        return [_reject(provenance, "wrong field type: hits.hits is not an array")]
+    return _elements(hits, provenance, ctx)
 
 
 def _guarded(
@@ -92,23 +93,20 @@ def _guarded(
     cannot matter is skipped before the (much dearer) conversion.
     """
 
-    def run(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
+    def run(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
         relevant = ctx.options.relevant_codes
         if relevant is not None:
             code = early_code(obj)
             if code is not None and str(code) not in relevant:
-                yield not_relevant(provenance)
-                return
+                return [not_relevant(provenance)]
         try:
             doc = convert(obj)
             normalized = ecs.normalize(doc, ctx.clock.now())
         except ecs.RawEventError as error:
-            yield _reject(provenance, f"invalid raw event: {error}")
-            return
+            return [_reject(provenance, f"invalid raw event: {error}")]
         except Exception as error:  # one odd record must not end the run
-            yield _reject(provenance, f"normalization failed: {type(error).__name__}: {error}")
-            return
-        yield finish(normalized, provenance, ctx)
+            return [_reject(provenance, f"normalization failed: {type(error).__name__}: {error}")]
+        return [finish(normalized, provenance, ctx)]
 
     return run
 
@@ -176,8 +174,8 @@ def _is_ecs_document(obj: Document) -> bool:
 _ECS_MARKERS = frozenset({"@timestamp", "event", "winlog", "host", "ecs"})
 
 
-def _ecs_document(obj: Document, provenance: Provenance, ctx: ReadContext) -> Iterator[Item]:
-    yield finish(obj, provenance, ctx)
+def _ecs_document(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
+    return [finish(obj, provenance, ctx)]
 
 
 def _reject(provenance: Provenance, reason: str) -> Skip:

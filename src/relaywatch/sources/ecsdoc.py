@@ -20,6 +20,39 @@ from relaywatch.sources.timestamps import to_utc_text
 Step = Callable[[Document, IngestClock], str | None]
 
 
+def _dotted_keys(doc: Document, clock: IngestClock) -> str | None:
+    """`{"event.code": "4624"}` -> `{"event": {"code": "4624"}}`.
+
+    Elasticsearch maps a dotted field name as the object path it spells, so flattened
+    exports (many SIEMs, Kibana CSV-to-JSON) index like nested ones. Only looked for
+    when the top level has a dotted key: checking every level of every document would
+    cost more than the rest of these steps together.
+    """
+    if "." not in "".join(doc):  # one C-level pass over the top-level keys
+        return None
+    return _expand(doc)
+
+
+def _expand(mapping: dict[str, Any]) -> str | None:
+    for key in [key for key in mapping if "." in key]:
+        value = mapping.pop(key)
+        *parents, leaf = key.split(".")
+        target = mapping
+        for part in parents:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                return f"wrong field type: {key} conflicts with the value of {part}"
+        if leaf in target:
+            return f"wrong field type: {key} is given twice"
+        target[leaf] = value
+    for value in mapping.values():
+        if isinstance(value, dict):
+            reason = _expand(value)
+            if reason is not None:
+                return reason
+    return None
+
+
 def _event_object(doc: Document, clock: IngestClock) -> str | None:
     event = doc.get("event")
     if event is None or isinstance(event, dict):
@@ -70,7 +103,7 @@ def _ingested(doc: Document, clock: IngestClock) -> str | None:
     return None
 
 
-STEPS: tuple[Step, ...] = (_event_object, _event_code, _timestamp, _ingested)
+STEPS: tuple[Step, ...] = (_dotted_keys, _event_object, _event_code, _timestamp, _ingested)
 
 
 def check(doc: Document, clock: IngestClock) -> str | None:

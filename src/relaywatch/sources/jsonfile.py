@@ -2,15 +2,15 @@
 
 Line mode is tried first and is the streaming path; an input whose first line is not
 a complete JSON value (a pretty-printed `_search` response, an indented array) is read
-whole. With `relevant_codes` set, a line in which none of the codes occurs as text
-cannot hold a relevant event and is counted "not relevant" without being parsed: a
+whole. With `relevant_codes` set, a line that cannot hold a relevant event
+(`relaywatch.sources.prefilter`) is counted "not relevant" without being parsed: a
 byte search is several times cheaper than `orjson.loads`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any, BinaryIO
 
 import orjson
@@ -19,6 +19,7 @@ from relaywatch.records import Provenance
 from relaywatch.sources import documents
 from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+from relaywatch.sources.prefilter import LinePrefilter
 from relaywatch.sources.streams import read_rest
 
 _NO_CODE = "event.code not relevant: no relevant code in the line"
@@ -32,7 +33,7 @@ def read_json(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
         if isinstance(line, bytes):
             first = line.removeprefix(_UTF8_BOM)
             if _parses(first) or not first.lstrip().startswith((b"{", b"[")):
-                yield from _line_mode(source, [(number, first)], lines, ctx)
+                yield from _lines(source, chain([(number, first)], lines), ctx)
             else:
                 yield from _document_mode(source, number, first, stream, ctx)
             return
@@ -73,7 +74,7 @@ def _numbered_lines(
             # part of the break, not a malformed record of its own.
             yield number, reject(source, number, stream_failure(failure))
             return
-        if line.strip():
+        if not line.isspace():  # stops at the first byte of a JSON line
             yield number, line
 
 
@@ -95,65 +96,41 @@ def _discard_rest_of_line(stream: BinaryIO) -> int:
             return count
 
 
-def _line_mode(
-    source: Source,
-    first: list[tuple[int, bytes]],
-    rest: Iterator[tuple[int, bytes | Item]],
-    ctx: ReadContext,
-) -> Iterator[Item]:
-    skipped = [0]  # lines counted straight into ctx.stats (see ReadContext)
-    try:
-        yield from _lines(source, _chain(first, rest), ctx, skipped)
-    finally:
-        if ctx.stats is not None and skipped[0]:
-            ctx.stats.count_not_relevant(source.name, skipped[0], _NO_CODE)
-
-
 def _lines(
-    source: Source,
-    lines: Iterator[tuple[int, bytes | Item]],
-    ctx: ReadContext,
-    skipped: list[int],
+    source: Source, lines: Iterator[tuple[int, bytes | Item]], ctx: ReadContext
 ) -> Iterator[Item]:
     relevant = ctx.options.relevant_codes
-    prefilter = _prefilter(relevant) if relevant is not None else None
-    quiet = ctx.stats is not None
+    prefilter = LinePrefilter(relevant) if relevant is not None else None
+    stats = ctx.stats  # when set, lines that cannot matter are only counted (ReadContext)
+    skipped = 0
     meta: Provenance | None = None
-    for number, line in lines:
-        if not isinstance(line, bytes):
-            yield line
-            continue
-        if line.startswith(_BULK_ACTIONS):
-            action = _bulk_action(line, source, number)
-            if action is not None:
-                meta = action
+    try:
+        for number, line in lines:
+            if not isinstance(line, bytes):
+                yield line
                 continue
-        where, meta = meta or Provenance(source.name, number), None
-        if prefilter is not None and prefilter.search(line) is None:
-            if quiet:
-                skipped[0] += 1
-            else:
-                yield not_relevant(where, _NO_CODE)
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as error:
-            yield reject(source, number, _malformed(line, error))
-            continue
-        yield from documents.from_value(value, where, ctx)
-
-
-def _chain(
-    first: list[tuple[int, bytes]], rest: Iterator[tuple[int, bytes | Item]]
-) -> Iterator[tuple[int, bytes | Item]]:
-    yield from first
-    yield from rest
-
-
-def _prefilter(codes: frozenset[str]) -> re.Pattern[bytes]:
-    """Bytes that every line holding one of `codes` contains: the code's digits."""
-    alternatives = sorted((re.escape(code.encode()) for code in codes), key=len, reverse=True)
-    return re.compile(b"|".join(alternatives) or b"(?!)")
+            if line.startswith(_BULK_ACTIONS):
+                action = _bulk_action(line, source, number)
+                if action is not None:
+                    meta = action
+                    continue
+            if prefilter is not None and not prefilter.may_match(line):
+                if stats is not None:
+                    skipped += 1
+                else:
+                    yield not_relevant(meta or Provenance(source.name, number), _NO_CODE)
+                meta = None
+                continue
+            where, meta = meta or Provenance(source.name, number), None
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError as error:
+                yield reject(source, number, _malformed(line, error))
+                continue
+            yield from documents.from_value(value, where, ctx)
+    finally:
+        if stats is not None and skipped:
+            stats.count_not_relevant(source.name, skipped, _NO_CODE)
 
 
 def _bulk_action(line: bytes, source: Source, number: int) -> Provenance | None:
@@ -199,7 +176,7 @@ def _document_mode(
         # Not one document after all: an NDJSON input whose first line is damaged.
         lines = data.splitlines(keepends=True)
         numbered = [(number + i, line) for i, line in enumerate(lines) if line.strip()]
-        yield from _line_mode(source, numbered, iter(()), ctx)
+        yield from _lines(source, iter(numbered), ctx)
         return
     top = isinstance(value, dict) and not documents.is_search_response(value)
     yield from documents.from_value(value, Provenance(source.name, number if top else 0), ctx)

@@ -65,19 +65,20 @@ def _read_all(inputs: list[tuple[Source, Opener]], ctx: ReadContext) -> Iterator
 
 
 def read_stream(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
-    """Detect the format of one input from its first bytes and read it."""
+    """Detect the format of one input from its first bytes and read it.
+
+    A plain function returning the reader's iterator, not a generator delegating to it:
+    every record passes through each generator level between reader and caller.
+    """
     try:
         head, buffered = with_head(stream, HEAD_SIZE)
     except STREAM_ERRORS as error:
-        yield reject(source, 0, stream_failure(error))
-        return
+        return iter([reject(source, 0, stream_failure(error))])
     name = detect(head)
     if name is None:
         reason = f"unrecognized format: input starts with {head[:16]!r}"
-        where = Provenance(source.name, 0)
-        yield Skip(where, reason, rejected=not source.discovered)
-        return
-    yield from READERS[name](source, buffered, ctx)
+        return iter([Skip(Provenance(source.name, 0), reason, rejected=not source.discovered)])
+    return READERS[name](source, buffered, ctx)
 
 
 def _read_blank(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
