@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from relaywatch.eql import ast
+from relaywatch.eql.combinators import conjunction, disjunction
 from relaywatch.eql.fields import Document, make_getter, scalar_values
 from relaywatch.eql.functions import FUNCTIONS
 from relaywatch.eql.regex import LuceneRegex, RegexError
@@ -35,7 +36,7 @@ from relaywatch.eql.values import (
     ip_value,
     java_string,
 )
-from relaywatch.eql.wildcard import compile_wildcard, has_wildcard
+from relaywatch.eql.wildcard import compile_lucene_wildcard, compile_wildcard, has_wildcard
 from relaywatch.errors import EqlCompileError, EqlRuntimeError
 
 Predicate = Callable[[Document], bool]
@@ -67,20 +68,16 @@ class ConditionCompiler:
 
     def predicate(self, node: ast.Expr) -> Predicate:
         if isinstance(node, ast.And):
-            return _all(self._ordered([self.predicate(term) for term in node.terms], node.terms))
+            ranked = sorted(node.terms, key=_cost)  # cheapest first until the data speaks
+            return conjunction([self.predicate(t) for t in ranked], [_cost(t) for t in ranked])
         if isinstance(node, ast.Or):
-            return _any([self.predicate(term) for term in node.terms])
+            return disjunction([self.predicate(term) for term in node.terms])
         if isinstance(node, ast.Not):
             inner = self.predicate(node.operand)
             return lambda doc: not inner(doc)
         self.check_script(node)
         self.check_boolean(node)
         return self.leaf(node)
-
-    def _ordered(self, predicates: list[Predicate], terms: tuple[ast.Expr, ...]) -> list[Predicate]:
-        # Conjunctions have no side effects in Elasticsearch, so test cheap leaves first.
-        ranked = sorted(zip(predicates, terms, strict=True), key=lambda pair: _cost(pair[1]))
-        return [predicate for predicate, _ in ranked]
 
     def check_boolean(self, node: ast.Expr) -> None:
         if isinstance(node, (*_BOOLEAN_NODES, ast.Field)):
@@ -119,6 +116,8 @@ class ConditionCompiler:
         if isinstance(node, ast.InSet) and isinstance(node.operand, ast.Field):
             test = self.in_test(node, node.operand)
             return _existential(node.operand, test)
+        if isinstance(node, ast.FunctionCall):
+            return self.dsl_function(node)
         if isinstance(node, ast.Match) and isinstance(node.operand, ast.Field):
             self.check_match_operand(node)
             positive = _existential(node.operand, self.match_test(node))
@@ -127,6 +126,25 @@ class ConditionCompiler:
             exists = _exists(node.operand)  # `x : null` is IsNull(x)
             return lambda doc: positive(doc) or not exists(doc)
         return None
+
+    def dsl_function(self, node: ast.FunctionCall) -> Predicate | None:
+        """`startsWith`/`endsWith`/`stringContains` on a field and a literal are pushed down
+        as prefix / wildcard queries (QueryTranslator `CaseInsensitiveScalarFunctions`)."""
+        if node.name not in _PUSHED_DOWN or len(node.args) != 2:
+            return None
+        field, literal = node.args
+        if not (isinstance(field, ast.Field) and isinstance(literal, ast.Literal)):
+            return None
+        if not isinstance(literal.value, str) or field.name in IP_FIELDS:
+            return None
+        text = literal.value
+        if node.name == "startsWith":
+            prefix = text.lower() if node.insensitive else text
+            if node.insensitive:
+                return _existential_text(field, lambda value: value.lower().startswith(prefix))
+            return _existential_text(field, lambda value: value.startswith(prefix))
+        pattern = "*" + text if node.name == "endsWith" else "*" + text + "*"
+        return _existential_text(field, compile_lucene_wildcard(pattern, node.insensitive))
 
     def dsl_comparison(self, node: ast.Comparison) -> Predicate | None:
         left, right, op = node.left, node.right, node.op
@@ -154,9 +172,9 @@ class ConditionCompiler:
             return self.date_comparison(node, left, op, right.value)
         literal = _literal_for(left, right.value)
         if op == "==":
-            return _existential(left, _equals_test(literal))
+            return _existential_equals(left, literal)
         if op == "!=":
-            positive = _existential(left, _equals_test(literal))
+            positive = _existential_equals(left, literal)
             return lambda doc: not positive(doc)
         outcome = _ORDERING[op]
 
@@ -424,7 +442,11 @@ class ConditionCompiler:
 
     def match_test(self, node: ast.Match) -> Callable[[Any], bool]:
         self.check_patterns(node)
-        tests = [self.pattern_test(node, p) for p in node.patterns if p.value is not None]
+        patterns = [p for p in node.patterns if p.value is not None]
+        exact = self.exact_pattern_set(node, patterns)
+        if exact is not None:
+            return exact
+        tests = [self.pattern_test(node, p) for p in patterns]
         if len(tests) == 1:
             (test,) = tests
 
@@ -439,6 +461,26 @@ class ConditionCompiler:
             return text is not None and any(test(text) for test in tests)
 
         return any_of
+
+    def exact_pattern_set(
+        self, node: ast.Match, patterns: list[ast.Literal]
+    ) -> Callable[[Any], bool] | None:
+        """Several patterns without wildcards are one set look-up (a `terms` query)."""
+        texts = [str(p.value) for p in patterns]
+        if len(texts) < 2 or node.op not in (":", "like", "like~") or any(map(has_wildcard, texts)):
+            return None
+        if node.op == "like":
+            members = frozenset(texts)
+            return lambda value: (
+                (value if value.__class__ is str else java_string(value)) in members
+            )
+        folded = frozenset(text.lower() for text in texts)
+
+        def member(value: Any) -> bool:
+            text = value if value.__class__ is str else java_string(value)
+            return text is not None and text.lower() in folded
+
+        return member
 
     def check_patterns(self, node: ast.Match) -> None:
         for pattern in node.patterns:
@@ -466,6 +508,7 @@ class ConditionCompiler:
 
 
 _NOT_CONSTANT = object()
+_PUSHED_DOWN = frozenset({"startsWith", "endsWith", "stringContains"})
 
 _SCALAR_TABLE: dict[type, Callable[..., Scalar]] = {
     ast.Literal: ConditionCompiler.scalar_literal,
@@ -546,6 +589,34 @@ def _existential(field: ast.Field, test: Callable[[Any], bool]) -> Predicate:
     return predicate
 
 
+def _existential_equals(field: ast.Field, literal: Any) -> Predicate:
+    """`field == "literal"`, the commonest leaf, with the string case inlined."""
+    if literal.__class__ is not str:
+        return _existential(field, _equals_test(literal))
+    get = _value_getter(field)
+    slow = _existential(field, _equals_test(literal))
+
+    def predicate(doc: Document) -> bool:
+        value = get(doc)
+        if value.__class__ is str:
+            return value == literal
+        return slow(doc)
+
+    return predicate
+
+
+def _existential_text(field: ast.Field, test: Callable[[str], bool]) -> Predicate:
+    """Existential over the field's values rendered as strings (keyword doc values)."""
+
+    def text_test(value: Any) -> bool:
+        if value.__class__ is str:
+            return test(value)
+        text = java_string(value)
+        return text is not None and test(text)
+
+    return _existential(field, text_test)
+
+
 def _exists(field: ast.Field) -> Predicate:
     get = make_getter(field.path)
 
@@ -562,35 +633,21 @@ def _constant(value: bool) -> Predicate:
     return (lambda doc: True) if value else (lambda doc: False)
 
 
-def _all(predicates: list[Predicate]) -> Predicate:
-    if len(predicates) == 2:
-        a, b = predicates
-        return lambda doc: a(doc) and b(doc)
-    if len(predicates) == 3:
-        a, b, c = predicates
-        return lambda doc: a(doc) and b(doc) and c(doc)
-
-    def conjunction(doc: Document) -> bool:
-        return all(predicate(doc) for predicate in predicates)
-
-    return conjunction
-
-
-def _any(predicates: list[Predicate]) -> Predicate:
-    def disjunction(doc: Document) -> bool:
-        return any(predicate(doc) for predicate in predicates)
-
-    return disjunction
-
-
 def _cost(node: ast.Expr) -> int:
-    """A rough evaluation cost used to order conjunctions: exact tests first."""
-    if isinstance(node, ast.Comparison | ast.InSet) and not any(
-        isinstance(inner, ast.FunctionCall | ast.Arithmetic) for inner in ast.walk(node)
-    ):
-        return 0
-    if isinstance(node, ast.Match) and isinstance(node.operand, ast.Field):
-        return 1 if all(n.op == ":" for n in (node,)) else 2
+    """A rough evaluation cost used to order conjunctions: exact tests on plain fields
+    first, then case-insensitive and pushed-down string tests, ip tests, and scripts."""
     if isinstance(node, ast.Not):
-        return _cost(node.operand) + 1
-    return 3 + len(ast.walk(node))
+        return _cost(node.operand)
+    fields = _field_occurrences(node)
+    scripted = any(
+        isinstance(inner, ast.Arithmetic)
+        or (isinstance(inner, ast.FunctionCall) and inner.name not in _PUSHED_DOWN)
+        for inner in ast.walk(node)
+    )
+    if scripted or len(fields) != 1:
+        return 10 + len(ast.walk(node))
+    if fields[0].name in IP_FIELDS:
+        return 3
+    if isinstance(node, ast.Comparison | ast.InSet) and not getattr(node, "insensitive", False):
+        return 0
+    return 1

@@ -23,6 +23,7 @@ from relaywatch.eql.stages import (
     CODE_FIELD,
     Filter,
     KeyValues,
+    category_matches,
     code_of,
     compile_filter,
 )
@@ -52,42 +53,56 @@ class Result:
 
 
 class Router:
-    """Which filters can match an event, from its category and code alone."""
+    """Which filters can match an event, from its category and code alone.
+
+    The answer depends only on the (category, code) pair, so it is computed once per
+    distinct pair and cached: for an unrelated event the whole cost is two field reads
+    and one dictionary look-up.
+    """
+
+    CACHE_LIMIT = 65_536
 
     def __init__(self, filters: list[Filter]) -> None:
-        self.by_category: dict[str, list[int]] = {}
-        self.any_category: list[int] = []
-        for index, flt in enumerate(filters):
-            if flt.category is None:
-                self.any_category.append(index)
-            else:
-                self.by_category.setdefault(flt.category, []).append(index)
-        self.codes = [flt.codes for flt in filters]
+        self.filters = filters
         self.get_category = make_getter(CATEGORY_FIELD)
         self.get_code = make_getter(CODE_FIELD)
-        self.uses_codes = any(codes is not None for codes in self.codes)
+        self.uses_codes = any(flt.codes is not None for flt in filters)
+        self.cache: dict[tuple[Any, Any], tuple[int, ...]] = {}
 
-    def candidates(self, doc: Document) -> list[int]:
-        category = self.get_category(doc)
-        if category.__class__ is str:
-            found = self.by_category.get(category)
-            chosen = found if found is not None else []
-        elif category.__class__ is list:
-            chosen = sorted(
-                {i for c in category if c.__class__ is str for i in self.by_category.get(c, ())}
-            )
+    def candidates(self, doc: Document) -> tuple[int, ...]:
+        event = doc.get("event")
+        if event.__class__ is dict:  # the nested ECS layout every shipper writes
+            category = event.get("category")
+            code = event.get("code")
         else:
-            chosen = []
-        if self.any_category:
-            chosen = sorted({*chosen, *self.any_category})
-        if not chosen or not self.uses_codes:
-            return chosen
-        codes = code_of(self.get_code(doc))
-        return [
-            i
-            for i in chosen
-            if (wanted := self.codes[i]) is None or any(c in wanted for c in codes)
-        ]
+            category, code = self.get_category(doc), self.get_code(doc)
+        # Lists become tuples; an unhashable element (a dict) is caught below.
+        key = (
+            category if category.__class__ is not list else tuple(category),
+            code if code.__class__ is not list else tuple(code),
+        )
+        if not self.uses_codes:
+            key = (key[0], None)
+        try:
+            found = self.cache.get(key)
+        except TypeError:  # an unhashable value where a category or code should be
+            key = (repr(key[0]), repr(key[1]))
+            found = self.cache.get(key)
+        if found is None:
+            found = self._route(category, code)
+            if len(self.cache) >= self.CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[key] = found
+        return found
+
+    def _route(self, category: Any, code: Any) -> tuple[int, ...]:
+        codes = code_of(code)
+        return tuple(
+            index
+            for index, flt in enumerate(self.filters)
+            if category_matches(flt.category, category)
+            and (flt.codes is None or any(c in flt.codes for c in codes))
+        )
 
 
 class Pipeline:
@@ -158,7 +173,10 @@ class Matcher:
     def __init__(self, query: Query) -> None:
         self.query = query
         self.filters = query.filters
-        self.router = Router(list(query.filters) + ([query.until] if query.until else []))
+        routed = list(query.filters) + ([query.until] if query.until else [])
+        self.router = Router(routed)
+        self.conditions = [flt.condition for flt in routed]
+        self.has_pipes = bool(query.pipeline.limits)
         self.pipes = query.pipeline.start()
         self.sequence = SequenceMatcher(query.plan) if query.plan else None
         self.sample = SampleMatcher(list(query.filters)) if query.is_sample else None
@@ -183,17 +201,19 @@ class Matcher:
 
     def feed(self, doc: Document, timestamp: int | None = None, tag: Any = None) -> list[Result]:
         candidates = self.router.candidates(doc)
-        if not candidates or self.pipes.done:
+        if not candidates or (self.has_pipes and self.pipes.done):
             return []
+        conditions = self.conditions
         try:
-            matched = [index for index in candidates if self.router_filter(index).condition(doc)]
+            matched = [index for index in candidates if conditions[index](doc)]
         except EqlRuntimeError as error:
             self._record_error(error)
             return []
         if not matched:
             return []
         if self.sequence is None and self.sample is None:
-            return self.pipes.push([Result([doc], [], [tag])])
+            result = [Result([doc], [], [tag])]
+            return self.pipes.push(result) if self.has_pipes else result
         return self._feed_keyed(doc, matched, timestamp, tag)
 
     def router_filter(self, index: int) -> Filter:

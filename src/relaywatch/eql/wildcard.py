@@ -71,16 +71,59 @@ def _literal_pieces(pieces: list[str]) -> Matcher:
     return match
 
 
+def compile_lucene_wildcard(pattern: str, insensitive: bool) -> Matcher:
+    """A Lucene `wildcard` query pattern: `*`, `?`, and `\\` escaping the next character.
+
+    Elasticsearch pushes `endsWith(field, "x")` and `stringContains(field, "x")` down as
+    the wildcard `*x` / `*x*` without escaping `x` (QueryTranslator
+    `CaseInsensitiveScalarFunctions`), so their literals are read with these rules.
+    """
+    if insensitive:
+        pattern = pattern.lower()
+    pieces: list[list[str | None]] = [[]]  # None stands for `?`
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            pieces[-1].append(pattern[index + 1])
+            index += 2
+            continue
+        if char == "*":
+            pieces.append([])
+        else:
+            pieces[-1].append(None if char == "?" else char)
+        index += 1
+    if all(item is not None for piece in pieces for item in piece):
+        match = _literal_pieces(["".join(piece) for piece in pieces])  # type: ignore[arg-type]
+    else:
+        match = _general([_item_regex(piece) for piece in pieces], [len(piece) for piece in pieces])
+    if insensitive:
+        return lambda value: match(value.lower())
+    return match
+
+
+def _item_regex(piece: list[str | None]) -> re.Pattern[str]:
+    return re.compile("".join("." if c is None else re.escape(c) for c in piece), re.DOTALL)
+
+
 def _piece_regex(piece: str) -> re.Pattern[str]:
     # A piece has no `*`: its regex is fixed-length, so searching it cannot backtrack badly.
     return re.compile("".join("." if c == "?" else re.escape(c) for c in piece), re.DOTALL)
 
 
-def _general(pieces: list[str]) -> Matcher:
-    first, last = _piece_regex(pieces[0]), _piece_regex(pieces[-1])
-    first_len, last_len = len(pieces[0]), len(pieces[-1])
-    middle = [_piece_regex(p) for p in pieces[1:-1] if p]
-    anchored_only = len(pieces) == 1
+def _general(
+    pieces: list[re.Pattern[str]] | list[str], lengths: list[int] | None = None
+) -> Matcher:
+    regexes = [p if isinstance(p, re.Pattern) else _piece_regex(p) for p in pieces]
+    sizes = lengths or [len(p) for p in pieces]  # type: ignore[arg-type]
+    return _anchored_pieces(regexes, sizes)
+
+
+def _anchored_pieces(regexes: list[re.Pattern[str]], sizes: list[int]) -> Matcher:
+    first, last = regexes[0], regexes[-1]
+    first_len, last_len = sizes[0], sizes[-1]
+    middle = [regex for regex, size in zip(regexes[1:-1], sizes[1:-1], strict=True) if size]
+    anchored_only = len(regexes) == 1
 
     def match(value: str) -> bool:
         if anchored_only:
