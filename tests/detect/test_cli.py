@@ -125,6 +125,8 @@ def test_rejected_input_over_max_errors_exits_3(tmp_path: Path, relay_log: Path)
         "negative-cap",
         "no-inventory",
         "bad-time",
+        "no-rules",
+        "coverage-no-rules",
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, relay_log: Path, args: list[str]) -> None:
