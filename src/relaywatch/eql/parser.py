@@ -13,7 +13,7 @@ from collections.abc import Callable
 from relaywatch.eql import ast
 from relaywatch.eql.functions import FUNCTIONS, resolve_function_name
 from relaywatch.eql.tokens import KEYWORDS, Kind, Token, tokenize
-from relaywatch.errors import EqlSyntaxError
+from relaywatch.errors import EqlCompileError, EqlSyntaxError
 
 # Deeper nesting is rejected instead of exhausting the Python stack (each level costs
 # about ten parser frames; Elastic's catalog nests at most a handful of levels).
@@ -382,8 +382,9 @@ class Parser:
         token = self.advance()
         insensitive = token.text.endswith("~")
         name = resolve_function_name(token.text.removesuffix("~"))
-        if name is None:
-            raise self.error(_unknown_function(token.text.removesuffix("~")), token)
+        if name is None:  # ES finds unknown functions in its analyzer: a compile error
+            message = _unknown_function(token.text.removesuffix("~"))
+            raise EqlCompileError(message, self.text, token.line, token.column)
         self.expect_op("(")
         args: list[ast.Expr] = []
         if not self.is_op(")"):
