@@ -115,7 +115,7 @@ def test_runtime_error_is_counted_not_raised() -> None:
 
 def test_unknown_function_suggests_the_right_name() -> None:
     with pytest.raises(
-        EqlSyntaxError, match=r"unknown function 'endwith' \(did you mean endsWith\?\)"
+        EqlCompileError, match=r"unknown function 'endwith' \(did you mean endsWith\?\)"
     ):
         eql.compile('any where endwith(user.name, "$")')
 
