@@ -9,18 +9,18 @@ byte search is several times cheaper than `orjson.loads`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
-from itertools import chain
 from typing import Any, BinaryIO
 
 import orjson
 
-from relaywatch.records import Provenance
+from relaywatch.records import Provenance, Skip
 from relaywatch.sources import documents
 from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
-from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+from relaywatch.sources.failures import STREAM_ERRORS, ends_input, stream_failure
 from relaywatch.sources.prefilter import LinePrefilter
-from relaywatch.sources.streams import read_rest
+from relaywatch.sources.streams import prepend, read_rest
 
 _NO_CODE = "event.code not relevant: no relevant code in the line"
 _BULK_ACTIONS = (b'{"index":', b'{"create":')
@@ -28,16 +28,27 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def read_json(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
-    lines = _numbered_lines(source, stream, ctx)
-    for number, line in lines:
-        if isinstance(line, bytes):
-            first = line.removeprefix(_UTF8_BOM)
-            if _parses(first) or not first.lstrip().startswith((b"{", b"[")):
-                yield from _lines(source, chain([(number, first)], lines), ctx)
-            else:
-                yield from _document_mode(source, number, first, stream, ctx)
+    limit = ctx.options.max_line_bytes
+    number = 0
+    while True:
+        number += 1
+        line = _read_line(source, stream, number, limit)
+        if isinstance(line, Skip):
+            yield line
+            if ends_input(line.reason):
+                return
+            continue
+        if not line:
             return
-        yield line
+        if line.isspace():
+            continue
+        first = line.removeprefix(_UTF8_BOM)
+        if _parses(first) or not first.lstrip().startswith((b"{", b"[")):
+            # Line mode: the first line goes back in front of the stream.
+            yield from _lines(source, prepend(first, stream), ctx, number - 1)
+        else:
+            yield from _document_mode(source, number, first, stream, ctx)
+        return
 
 
 def _parses(line: bytes) -> bool:
@@ -48,34 +59,13 @@ def _parses(line: bytes) -> bool:
     return True
 
 
-def _numbered_lines(
-    source: Source, stream: BinaryIO, ctx: ReadContext
-) -> Iterator[tuple[int, bytes | Item]]:
-    """Non-blank lines with their 1-based numbers; a line too long, or a stream that
-    breaks, comes out as a rejection in its place."""
-    limit = ctx.options.max_line_bytes
-    number = 0
-    while True:
-        number += 1
-        try:
-            line = stream.readline(limit + 1)
-            if len(line) > limit and not line.endswith(b"\n"):
-                skipped = len(line) + _discard_rest_of_line(stream)
-                yield number, reject(source, number, f"line too long: {skipped} bytes")
-                continue
-        except STREAM_ERRORS as error:
-            yield number, reject(source, number, stream_failure(error))
-            return
-        if not line:
-            return
-        failure = None if line.endswith(b"\n") else _failure_after(stream)
-        if failure is not None:
-            # The input ends inside this line because the stream broke: the line is
-            # part of the break, not a malformed record of its own.
-            yield number, reject(source, number, stream_failure(failure))
-            return
-        if not line.isspace():  # stops at the first byte of a JSON line
-            yield number, line
+def _read_line(source: Source, stream: BinaryIO, number: int, limit: int) -> bytes | Skip:
+    """The next line (b"" at the end), or the rejection of a line too long or broken."""
+    try:
+        line = stream.readline(limit + 1)
+    except STREAM_ERRORS as error:
+        return reject(source, number, stream_failure(error))
+    return line if line.endswith(b"\n") else _read_line_end(source, stream, number, limit, line)
 
 
 def _failure_after(stream: BinaryIO) -> BaseException | None:
@@ -96,18 +86,34 @@ def _discard_rest_of_line(stream: BinaryIO) -> int:
             return count
 
 
-def _lines(
-    source: Source, lines: Iterator[tuple[int, bytes | Item]], ctx: ReadContext
-) -> Iterator[Item]:
+def _lines(source: Source, stream: BinaryIO, ctx: ReadContext, number: int) -> Iterator[Item]:  # noqa: PLR0912 - one frame on purpose
+    """Every line after line `number`. One loop, no generator per line: this runs for
+    every line of the input, most of which the prefilter drops in a few microseconds."""
     relevant = ctx.options.relevant_codes
     prefilter = LinePrefilter(relevant) if relevant is not None else None
+    limit = ctx.options.max_line_bytes
+    readline = stream.readline
     stats = ctx.stats  # when set, lines that cannot matter are only counted (ReadContext)
     skipped = 0
     meta: Provenance | None = None
     try:
-        for number, line in lines:
-            if not isinstance(line, bytes):
-                yield line
+        while True:
+            number += 1
+            try:
+                line = readline(limit + 1)
+            except STREAM_ERRORS as error:
+                yield reject(source, number, stream_failure(error))
+                return
+            if not line.endswith(b"\n"):
+                checked = _read_line_end(source, stream, number, limit, line)
+                if isinstance(checked, Skip):
+                    yield checked
+                    if ends_input(checked.reason):
+                        return
+                    continue
+                if not checked:
+                    return
+            if line.isspace():
                 continue
             if line.startswith(_BULK_ACTIONS):
                 action = _bulk_action(line, source, number)
@@ -131,6 +137,19 @@ def _lines(
     finally:
         if stats is not None and skipped:
             stats.count_not_relevant(source.name, skipped, _NO_CODE)
+
+
+def _read_line_end(
+    source: Source, stream: BinaryIO, number: int, limit: int, line: bytes
+) -> bytes | Skip:
+    """A line read without its newline: the last line, one too long, or a broken stream."""
+    if not line:
+        return line
+    if len(line) > limit:
+        skipped = len(line) + _discard_rest_of_line(stream)
+        return reject(source, number, f"line too long: {skipped} bytes")
+    failure = _failure_after(stream)
+    return line if failure is None else reject(source, number, stream_failure(failure))
 
 
 def _bulk_action(line: bytes, source: Source, number: int) -> Provenance | None:
@@ -174,9 +193,7 @@ def _document_mode(
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         # Not one document after all: an NDJSON input whose first line is damaged.
-        lines = data.splitlines(keepends=True)
-        numbered = [(number + i, line) for i, line in enumerate(lines) if line.strip()]
-        yield from _lines(source, iter(numbered), ctx)
+        yield from _lines(source, io.BytesIO(data), ctx, number - 1)
         return
     top = isinstance(value, dict) and not documents.is_search_response(value)
     yield from documents.from_value(value, Provenance(source.name, number if top else 0), ctx)

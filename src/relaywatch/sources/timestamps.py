@@ -16,6 +16,11 @@ _CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
+def canonical(text: str) -> bool:
+    """Already `YYYY-MM-DDTHH:MM:SS[.fraction]Z`."""
+    return _CANONICAL.fullmatch(text) is not None
+
+
 def to_utc_text(value: Any) -> str | None:
     """The UTC text of a timestamp value, or None when the value is not a timestamp."""
     if isinstance(value, str):
