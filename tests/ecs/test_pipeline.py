@@ -301,6 +301,36 @@ def test_access_list_and_mask_are_decoded() -> None:
     assert data["AccessMaskDescription"] == ["Create Child"]
 
 
+def test_access_mask_codes_are_ored_as_numbers() -> None:
+    data = run("4663", AccessMask="%%4416 %%1537")["winlog"]["event_data"]
+    assert data["AccessMask"] == ["ReadData (or ListDirectory)", "DELETE"]
+    # The script ORs the message codes themselves: 4416 = 0x1140, 1537 = 0x601.
+    assert data["AccessMaskDescription"] == ["Create Child", "Delete Treee", "Control Access"]
+
+
+def test_access_mask_written_as_a_description_is_resolved_to_its_code() -> None:
+    data = run("4663", AccessMask="READ_CONTROL")["winlog"]["event_data"]
+    assert data["AccessMask"] == ["READ_CONTROL"]
+    assert data["AccessMaskDescription"] == ["Delete Child"]  # code 1538 = 0x602
+
+
+@pytest.mark.parametrize(
+    ("field", "code", "described"),
+    [
+        ("FailureReason", "%%2309", "The specified account's password has expired."),
+        ("AccessList", "%%7688", "Control Access"),
+        ("AccessList", "%%8225", "NTLM V2"),
+        ("AuditPolicyChanges", "%%8449", "Success Added"),
+    ],
+)
+def test_message_table_codes_are_described(field: str, code: str, described: str) -> None:
+    doc = run("4625" if field == "FailureReason" else "4719", **{field: code})
+    if field == "FailureReason":
+        assert doc["winlog"]["logon"]["failure"]["reason"] == described
+    else:
+        assert described in doc["winlog"]["event_data"][field + "Description"]
+
+
 # -- stack fields, other channels ---------------------------------------------------------------
 
 

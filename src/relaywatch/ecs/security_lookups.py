@@ -13,7 +13,7 @@ from typing import Any
 
 from relaywatch.ecs import tables
 from relaywatch.ecs.categories import CATEGORIZATION
-from relaywatch.ecs.messages import DESCRIPTIONS
+from relaywatch.ecs.messages import DESCRIPTIONS, REVERSED
 from relaywatch.ecs.painless import JAVA_TRIM, child, long_decode, whitespace_split
 from relaywatch.ecs.steps import Processor, codes, needing
 
@@ -156,7 +156,11 @@ def _access_mask(event_data: Doc) -> None:
         if not item:
             continue
         key = _code_of(str(item))
-        shown.append(DESCRIPTIONS.get(key, key))
+        if key in DESCRIPTIONS:
+            shown.append(DESCRIPTIONS[key])
+        else:
+            shown.append(key)
+            key = REVERSED.get(key, key)  # an entry written as its description
         mask |= _decode_or_zero(key)
     if shown:
         event_data["AccessMask"] = shown
