@@ -373,6 +373,14 @@ def test_other_channels_pass_through_with_basic_fields(channel: str, provider: s
     assert out["host"]["os"]["type"] == "windows" and out["event"]["ingested"] == INGESTED
 
 
+def test_record_and_event_ids_are_strings_on_every_channel() -> None:
+    doc = security("7036")
+    doc["winlog"].update(channel="System", provider_name="Service Control Manager", event_id=7036)
+    del doc["winlog"]["event_data"]
+    winlog = normalize(doc, INGESTED)["winlog"]
+    assert (winlog["record_id"], winlog["event_id"]) == ("42", "7036")
+
+
 def test_old_winlogbeat_time_created_becomes_timestamp_in_ms() -> None:
     doc = security("4624")
     doc["winlog"]["time_created"] = "2021-06-10T14:22:35.123456700Z"

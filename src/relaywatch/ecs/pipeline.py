@@ -84,6 +84,10 @@ def normalize(raw: Doc, ingested: str) -> Doc:
         except PipelineError as failure:
             event["kind"] = "pipeline_error"
             append_unique(raw, "error", "message", str(failure))
+    winlog = raw.get("winlog")
+    if type(winlog) is dict:
+        # security_common converts them; both are keyword fields on every channel.
+        _string_ids(winlog)
     _forwarded_default(raw)
     _stack_fields(raw, ingested)
     return raw
@@ -123,7 +127,6 @@ def _security_common(doc: Doc, code: str, event_data: Doc) -> None:
         source["ip"] = _MAPPED_IPV4.sub(r"\1", source["ip"])
     if isinstance(source, dict) and source.get("ip") not in (None, "-"):
         append_unique(doc, "related", "ip", mustache(source["ip"]))
-    _string_ids(winlog)
     level = winlog.get("level")
     if level not in (None, ""):
         child(doc, "log")["level"] = level
@@ -176,8 +179,6 @@ def _forwarded_default(doc: Doc) -> None:
         child(doc, "user")["name"] = event_data.pop("_MemberUserName")
     if "_MemberDomain" in event_data:
         child(doc, "user")["domain"] = event_data.pop("_MemberDomain")
-    if isinstance(winlog, dict):
-        _string_ids(winlog)
 
 
 def _stack_fields(doc: Doc, ingested: str) -> None:
