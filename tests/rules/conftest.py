@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from relaywatch.rules import RuleSet, load_rules
+from tests.shared import shared_path
+
 WriteRule = Callable[[str, str], Path]
 
 
@@ -18,6 +21,12 @@ def write_rule(tmp_path: Path) -> WriteRule:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def catalog() -> RuleSet:
+    """The 1,081 official catalog rules, loaded once with their queries compiled."""
+    return load_rules([shared_path("rules", "detection-rules")])
 
 
 MINIMAL_TOML = """[metadata]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from relaywatch.rules import builtin, load_rules
+from relaywatch.rules import RuleSet, builtin, load_rules
 from relaywatch.rules.problems import QUERY
 from tests.rules.conftest import MINIMAL_TOML, WriteRule
-from tests.shared import shared_path
 
 
 def test_builtin_queries_compile() -> None:
@@ -37,8 +36,7 @@ def test_unknown_function_is_a_located_compile_error(write_rule: WriteRule) -> N
     assert "nosuchfunction" in error.reason
 
 
-def test_catalog_rules_the_engine_cannot_run_are_reported_not_dropped() -> None:
-    folder = shared_path("rules", "detection-rules")
-    ruleset = load_rules([folder])
-    assert len(ruleset.rules) + len(ruleset.errors) == 1081
-    assert all(error.kind == QUERY and error.location.line > 1 for error in ruleset.errors)
+def test_catalog_rules_the_engine_cannot_run_are_reported_not_dropped(catalog: RuleSet) -> None:
+    assert catalog.queries_checked
+    assert len(catalog.rules) + len(catalog.errors) == 1081
+    assert all(error.kind == QUERY and error.location.line > 1 for error in catalog.errors)
