@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from relaywatch.ecs import normalize
+from relaywatch.ecs import from_raw_event, normalize
 from tests.ecs.golden import (
     CASES,
     FIXTURE_FILES,
@@ -48,3 +48,47 @@ def test_every_fixture_file_has_a_case() -> None:
     folder = shared_path("data", "ecs-fixtures")
     present = {p.name for p in folder.glob("*.json")}
     assert present == FIXTURE_FILES
+
+
+def test_from_raw_event_reproduces_winlogbeats_raw_4776() -> None:
+    """The 4776 record, typed as the evtx binding renders it, gives Winlogbeat's raw golden.
+
+    The .evtx itself is not available; the record below carries the values of the
+    golden in the binding's types (int ids, bare upper-case GUID, hex keywords, task
+    number). Only `message` differs: rendering it needs the provider's DLLs.
+    """
+    shared_path("data", "ecs-fixtures")
+    record = {
+        "Event": {
+            "System": {
+                "Provider": {
+                    "#attributes": {
+                        "Name": "Microsoft-Windows-Security-Auditing",
+                        "Guid": "54849625-5478-4994-A5BA-3E3B0328C30D",
+                    }
+                },
+                "EventID": 4776,
+                "Version": 0,
+                "Level": 0,
+                "Task": 14336,
+                "Opcode": 0,
+                "Keywords": "0x8020000000000000",
+                "TimeCreated": {"#attributes": {"SystemTime": "2020-04-01T08:45:42.1873153Z"}},
+                "EventRecordID": 5040222,
+                "Correlation": None,
+                "Execution": {"#attributes": {"ProcessID": 496, "ThreadID": 1864}},
+                "Channel": "Security",
+                "Computer": "DC_TEST2k12.TEST.SAAS",
+                "Security": None,
+            },
+            "EventData": {
+                "PackageName": "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0",
+                "TargetUserName": "at_adm",
+                "Workstation": "EQP01777",
+                "Status": "0x0",
+            },
+        }
+    }
+    expected = dict(beats_collection_4776()[0])
+    del expected["message"]
+    assert flatten(from_raw_event(record)) == flatten(expected)
