@@ -184,3 +184,19 @@ def test_printed_query_parses_back_to_the_same_tree() -> None:
     )
     tree = eql.parse(text)
     assert eql.parse(str(tree)) == tree
+
+
+def test_matcher_set_gives_each_querys_own_results() -> None:
+    queries = [
+        eql.compile("sequence by user.name [a where true] [b where true]"),
+        eql.compile('b where user.name : "X"'),
+        eql.compile("c where true"),
+    ]
+    docs = events(("a", "x", "1"), ("b", "x", "2"), ("c", "y", "3"), ("b", "y", "4"))
+    combined = eql.MatcherSet(queries)
+    together = [(i, r.events) for doc in docs for i, r in combined.feed(doc)] + [
+        (i, r.events) for i, r in combined.finish()
+    ]
+    alone = [(i, r.events) for i, query in enumerate(queries) for r in query.run(docs)]
+    assert sorted(together, key=lambda pair: pair[0]) == alone
+    assert [i for i, _ in together] == [0, 1, 2]

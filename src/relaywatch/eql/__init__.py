@@ -6,6 +6,7 @@ for result in query.run(events):     # events: ECS dicts in timestamp order
     result.events, result.join_keys
 """
 
+from relaywatch.eql.multi import MatcherSet
 from relaywatch.eql.parser import parse
 from relaywatch.eql.query import Matcher, Query, Result, compile_query
 from relaywatch.eql.timestamps import timestamp_ms
@@ -18,6 +19,7 @@ __all__ = [
     "EqlRuntimeError",
     "EqlSyntaxError",
     "Matcher",
+    "MatcherSet",
     "Query",
     "Result",
     "compile",

@@ -70,26 +70,14 @@ class Router:
         self.cache: dict[tuple[Any, Any], tuple[int, ...]] = {}
 
     def candidates(self, doc: Document) -> tuple[int, ...]:
-        event = doc.get("event")
-        if event.__class__ is dict:  # the nested ECS layout every shipper writes
-            category = event.get("category")
-            code = event.get("code")
-        else:
-            category, code = self.get_category(doc), self.get_code(doc)
-        # Lists become tuples; an unhashable element (a dict) is caught below.
-        key = (
-            category if category.__class__ is not list else tuple(category),
-            code if code.__class__ is not list else tuple(code),
-        )
-        if not self.uses_codes:
-            key = (key[0], None)
+        key = event_route_key(doc)
         try:
             found = self.cache.get(key)
         except TypeError:  # an unhashable value where a category or code should be
             key = (repr(key[0]), repr(key[1]))
             found = self.cache.get(key)
         if found is None:
-            found = self._route(category, code)
+            found = self._route(self.get_category(doc), self.get_code(doc))
             if len(self.cache) >= self.CACHE_LIMIT:
                 self.cache.clear()
             self.cache[key] = found
@@ -103,6 +91,24 @@ class Router:
             if category_matches(flt.category, category)
             and (flt.codes is None or any(c in flt.codes for c in codes))
         )
+
+
+def event_route_key(doc: Document) -> tuple[Any, Any]:
+    """(event.category, event.code) as a cache key: lists become tuples."""
+    event = doc.get("event")
+    if event.__class__ is dict:  # the nested ECS layout every shipper writes
+        category = event.get("category")
+        code = event.get("code")
+    else:
+        category, code = _GET_CATEGORY(doc), _GET_CODE(doc)
+    return (
+        category if category.__class__ is not list else tuple(category),
+        code if code.__class__ is not list else tuple(code),
+    )
+
+
+_GET_CATEGORY = make_getter(CATEGORY_FIELD)
+_GET_CODE = make_getter(CODE_FIELD)
 
 
 class Pipeline:
@@ -200,7 +206,13 @@ class Matcher:
         return 0
 
     def feed(self, doc: Document, timestamp: int | None = None, tag: Any = None) -> list[Result]:
-        candidates = self.router.candidates(doc)
+        """Results completed by this event (events must come in timestamp order)."""
+        return self.feed_routed(doc, self.router.candidates(doc), timestamp, tag)
+
+    def feed_routed(
+        self, doc: Document, candidates: tuple[int, ...], timestamp: int | None, tag: Any
+    ) -> list[Result]:
+        """`feed` for a caller that has already routed the event (see `MatcherSet`)."""
         if not candidates or (self.has_pipes and self.pipes.done):
             return []
         conditions = self.conditions

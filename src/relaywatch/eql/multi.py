@@ -1,0 +1,63 @@
+"""Many queries over one event stream, routed once per event.
+
+A scan runs every selected rule over the same ordered events. Asking each rule's
+matcher in turn would read `event.category` and `event.code` once per rule; a
+`MatcherSet` reads them once, looks the (category, code) pair up in one cache, and
+hands the event only to the matchers that have a filter for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from relaywatch.eql.fields import Document
+from relaywatch.eql.query import Matcher, Query, Result, event_route_key
+
+CACHE_LIMIT = 65_536
+Route = tuple[tuple[int, tuple[int, ...]], ...]  # (matcher index, its filter indexes)
+
+
+class MatcherSet:
+    """One `Matcher` per query, fed through a shared router."""
+
+    def __init__(self, queries: Sequence[Query]) -> None:
+        self.matchers: list[Matcher] = [query.matcher() for query in queries]
+        self.cache: dict[tuple[Any, Any], Route] = {}
+
+    def feed(
+        self, doc: Document, timestamp: int | None = None, tag: Any = None
+    ) -> list[tuple[int, Result]]:
+        """(query index, result) pairs completed by this event, in query order."""
+        key = event_route_key(doc)
+        try:
+            route = self.cache.get(key)
+        except TypeError:  # an unhashable value where a category or code should be
+            key = (repr(key[0]), repr(key[1]))
+            route = self.cache.get(key)
+        if route is None:
+            route = self._route(doc, key)
+        out: list[tuple[int, Result]] = []
+        for index, candidates in route:
+            found = self.matchers[index].feed_routed(doc, candidates, timestamp, tag)
+            if found:
+                out.extend((index, result) for result in found)
+        return out
+
+    def finish(self) -> list[tuple[int, Result]]:
+        return [
+            (index, result)
+            for index, matcher in enumerate(self.matchers)
+            for result in matcher.finish()
+        ]
+
+    def _route(self, doc: Document, key: tuple[Any, Any]) -> Route:
+        route = tuple(
+            (index, candidates)
+            for index, matcher in enumerate(self.matchers)
+            if (candidates := matcher.router.candidates(doc))
+        )
+        if len(self.cache) >= CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[key] = route
+        return route
