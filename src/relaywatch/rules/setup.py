@@ -60,8 +60,7 @@ AUDIT_POLICIES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _BY_LOWER = {name.lower(): name for name in AUDIT_POLICIES}
-# Longest names first so "Audit File Share" does not shadow "Audit Detailed File Share"
-# (they never overlap as substrings, but "Audit Logon" is a prefix of nothing else only by luck).
+# Longest names first, so that where one policy name starts another the longer one wins.
 _POLICY = re.compile(
     "|".join(re.escape(name) for name in sorted(AUDIT_POLICIES, key=len, reverse=True)),
     re.IGNORECASE,
