@@ -7,8 +7,9 @@ of the ECS documents relaywatch makes from them (written to a temporary director
 Floors, measured in the same run on the same input:
 - evtx: merely iterating `PyEvtxParser(path).records_json()`;
 - NDJSON: `orjson.loads` of every line.
-Each figure is the best of `--repeat` runs in this process. Peak memory is the maximum
-resident set size of a child process reading the input once (1x) and ten times (10x).
+Each figure is the best of `--repeat` runs in a fresh child process per measurement.
+Peak memory is the maximum resident set size of a child reading the input once (1x)
+and ten times over (10x); the reader figures are for the relay codes.
 With `--update-docs` the table replaces the `## Sources` section of docs/performance.md.
 """
 
@@ -65,17 +66,6 @@ def reader(codes: frozenset[str] | None) -> Callable[[Sequence[str]], int]:
     return run
 
 
-def best(
-    func: Callable[[Sequence[str]], int], paths: Sequence[str], repeat: int
-) -> tuple[int, float]:
-    times, count = [], 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        count = func(paths)
-        times.append(time.perf_counter() - start)
-    return count, min(times)
-
-
 def write_ndjson(evtx_paths: Sequence[str], directory: Path) -> str:
     target = directory / "security.ndjson"
     options = ReadOptions(ingested=INGESTED)
@@ -86,23 +76,31 @@ def write_ndjson(evtx_paths: Sequence[str], directory: Path) -> str:
     return str(target)
 
 
-def peak_rss_mb(kind: str, paths: Sequence[str]) -> float:
-    """Maximum RSS of a child process that reads `paths` once with `kind`."""
-    command = [sys.executable, __file__, "--child", kind, *paths]
+def in_child(kind: str, paths: Sequence[str], repeat: int) -> tuple[int, float, float]:
+    """(records, best seconds, peak RSS in MB) of `kind` over `paths`, in a fresh process
+    each time, so that one measurement's garbage and caches do not slow the next."""
+    command = [sys.executable, __file__, "--repeat", str(repeat), "--child", kind, *paths]
     done = subprocess.run(command, capture_output=True, check=True, text=True)
-    return int(done.stdout.split()[-1]) / 1024
+    count, seconds, rss_kib = done.stdout.split()
+    return int(count), float(seconds), int(rss_kib) / 1024
 
 
 CHILD_KINDS: dict[str, Callable[[Sequence[str]], int]] = {
     "evtx-floor": evtx_floor,
     "ndjson-floor": ndjson_floor,
-    "reader": reader(RELAY_CODES),
+    "reader-all": reader(None),
+    "reader-relay": reader(RELAY_CODES),
 }
 
 
-def child(kind: str, paths: Sequence[str]) -> int:
-    CHILD_KINDS[kind](paths)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
+def child(kind: str, paths: Sequence[str], repeat: int) -> int:
+    times, count = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = CHILD_KINDS[kind](paths)
+        times.append(time.perf_counter() - start)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(count, min(times), rss)
     return 0
 
 
@@ -115,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--child", nargs="+", metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child(args.child[0], args.child[1:])
+        return child(args.child[0], args.child[1:], args.repeat)
     evtx_paths = sorted(str(p) for p in (SHARED / "data" / "datasets").glob("*/*.evtx"))
     if not evtx_paths:
         print(f"no .evtx files under {SHARED}/data/datasets", file=sys.stderr)
@@ -136,29 +134,19 @@ Row = tuple[str, int, float, float, str]
 
 def measure(evtx_paths: list[str], ndjson_paths: list[str], repeat: int) -> list[Row]:
     rows: list[Row] = []
-    for name, paths, floor in (
-        ("evtx", evtx_paths, evtx_floor),
-        ("NDJSON", ndjson_paths, ndjson_floor),
-    ):
-        count, floor_time = best(floor, paths, repeat)
+    for name, paths in (("evtx", evtx_paths), ("NDJSON", ndjson_paths)):
+        count, floor_time, _ = in_child(f"{name.lower()}-floor", paths, repeat)
         rows.append((f"{name} floor", count, floor_time, 1.0, ""))
-        for label, codes in (("all codes", None), ("relay codes", RELAY_CODES)):
-            count, spent = best(reader(codes), paths, repeat)
+        for label, kind in (("all codes", "reader-all"), ("relay codes", "reader-relay")):
+            count, spent, _ = in_child(kind, paths, repeat)
             rows.append((f"{name} -> ECS, {label}", count, spent, floor_time / spent, ""))
         memory = [
-            peak_rss_mb(kind, paths * times)
-            for kind in (f"{name.lower()}-floor", "reader")
+            in_child(kind, paths * times, 1)[2]
+            for kind in (f"{name.lower()}-floor", "reader-relay")
             for times in (1, 10)
         ]
-        rows.append(
-            (
-                f"{name} peak RSS MB (floor 1x/10x, reader 1x/10x)",
-                0,
-                0.0,
-                0.0,
-                " / ".join(f"{mb:.0f}" for mb in memory),
-            )
-        )
+        label = f"{name} peak RSS MB (floor 1x / 10x, reader 1x / 10x)"
+        rows.append((label, 0, 0.0, 0.0, " / ".join(f"{mb:.0f}" for mb in memory)))
     return rows
 
 
@@ -168,7 +156,7 @@ def render(rows: list[Row], evtx_paths: list[str], size: float) -> str:
         "",
         f"Measured by `benchmarks/sources.py` on {time.strftime('%Y-%m-%d')}: "
         f"{len(evtx_paths)} real Security .evtx files from ../shared/data/datasets, and the "
-        f"ECS NDJSON made from them ({size:.0f} MB). Best of the runs, one process; "
+        f"ECS NDJSON made from them ({size:.0f} MB). Best of the runs, a fresh process each; "
         f"ratio = floor time / reader time (1.0 = as fast as the floor).",
         "",
         "| measurement | records | seconds | records/s | ratio to floor |",
@@ -179,7 +167,32 @@ def render(rows: list[Row], evtx_paths: list[str], size: float) -> str:
             lines.append(f"| {name} | | | | {text} |")
         else:
             lines.append(f"| {name} | {count} | {spent:.3f} | {count / spent:,.0f} | {ratio:.2f} |")
+    lines += ["", *NOTES]
     return "\n".join(lines) + "\n"
+
+
+NOTES = (
+    "Targets (issue 3): evtx >= 0.8x its floor, NDJSON >= 1.0x its floor.",
+    "",
+    "- **evtx: not met.** The floor only iterates the Rust parser's JSON strings (about",
+    "  3.5 us a record). Everything else costs more than that by itself: `orjson.loads` of",
+    "  the record (about 4x the floor), and above all the ECS conversion",
+    "  (`relaywatch.ecs.from_raw_event` + `normalize`, about 90 us a record, i.e. 25x the",
+    "  floor). The reader skips a record that cannot matter before both (a regex on the",
+    "  JSON text finds the EventID; about 1 us), which is what the relay-codes row shows;",
+    "  with a quarter of the records relevant, conversion still dominates. Reaching 0.8x",
+    "  would need the conversion itself to be ~30x cheaper, or one process per file on",
+    "  more cores (not done: results would have to be pickled back, and the machine has 2).",
+    "- **NDJSON: about at the target, within this machine's noise.** Lines that cannot",
+    "  hold a relevant `event.code` are dropped by a byte search before parsing",
+    "  (`sources/prefilter.py`) and counted without an object each (`read(..., stats)`);",
+    "  what remains is the full handling of the relevant quarter of the lines. Successive",
+    "  runs of this script on the shared 2-core machine gave 0.69, 0.87 and 1.11 for the",
+    "  relay-codes row (the floor alone moved between 0.15 s and 0.21 s). The ratio also",
+    "  depends on the input: the fewer relevant lines, the higher it is.",
+    "- **Memory is flat**: reading 10x the input takes the same peak RSS as 1x, for both",
+    "  formats (records are streamed; nothing is kept per record).",
+)
 
 
 def update_docs(table: str) -> None:
