@@ -385,3 +385,43 @@ def test_old_winlogbeat_time_created_becomes_timestamp_in_ms() -> None:
     doc = security("4624")
     doc["winlog"]["time_created"] = "2021-06-10T14:22:35.123456700Z"
     assert normalize(doc, INGESTED)["@timestamp"] == "2021-06-10T14:22:35.123Z"
+
+
+# -- SDDL (4670 and friends) ---------------------------------------------------------------
+
+
+def test_permissions_change_4670_describes_the_security_descriptors() -> None:
+    doc = run(
+        "4670",
+        SubjectUserName="admin",
+        OldSd="D:(A;;0x1f01ff;;;S-1-5-21-1-2-3-500)",
+        NewSd="O:BAD:(A;;RCSD;;;BA)(D;;GA;;;S-1-5-21-1-2-3-1104)S:(AU;SA;FA;;;WD)",
+    )
+    data = doc["winlog"]["event_data"]
+    assert data["OldSdDacl0"] == (
+        "Administrator :Access Allowed ([Delete, Read Control, Write DACL, Write Owner, "
+        "Syncronize])"
+    )
+    assert data["NewSdOwner"] == "O:BA"  # the owner pattern keeps its prefix
+    assert (
+        data["NewSdDacl0"] == "Built-in administrators :Access Allowed ([Read Permissions, Delete])"
+    )
+    assert data["NewSdDacl1"] == "null :Access Denied ([Generic All])"  # RID 1104 is no known group
+    assert data["NewSdSacl0"] == "Everyone :System Audit ([File All Access])"
+    # The script's greedy DACL pattern runs on into the SACL, so its ACE is listed twice.
+    assert data["NewSdDacl2"] == data["NewSdSacl0"]
+    assert "Administrator" in doc["related"]["user"]
+
+
+def test_sid_list_is_split_and_described() -> None:
+    data = run("4908", SidList="%{S-1-5-32-544}\n\t\t%{S-1-5-21-1-2-3-512}")["winlog"]["event_data"]
+    assert data["SidList"] == ["%{S-1-5-32-544}", "%{S-1-5-21-1-2-3-512}"]
+    assert data["SidListDesc"] == ["Administrators", "Domain Admins"]
+
+
+def test_remote_ids_are_described_on_any_event() -> None:
+    data = run("4624", RemoteMachineID="S-1-0-0", RemoteUserID="S-1-5-18")["winlog"]["event_data"]
+    assert (data["RemoteMachineDescription"], data["RemoteUserDescription"]) == (
+        "Nobody",
+        "Local System",
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from relaywatch.ecs import tables
+from relaywatch.ecs import sddl, tables
 from relaywatch.ecs.painless import append_unique, child, java_split, long_decode, mustache
 from relaywatch.ecs.security_lookups import text
 from relaywatch.ecs.steps import Processor, codes, needing
@@ -220,6 +220,7 @@ PROCESSORS: tuple[Processor, ...] = (
     Processor(directory_object, codes("5136")),
     Processor(registry_path, _REGISTRY_OBJECT_CODES | {"4657"}, ("ObjectName",)),
     needing("SidList")(sid_list),
+    *sddl.PROCESSORS,
     Processor(transport),
     Processor(file_share, _FILE_SHARE_CODES),
     needing("DirectionDescription")(direction),
