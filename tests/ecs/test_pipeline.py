@@ -425,3 +425,45 @@ def test_remote_ids_are_described_on_any_event() -> None:
         "Nobody",
         "Local System",
     )
+
+
+# -- firewall connections ----------------------------------------------------------------------
+
+
+def test_firewall_connection_5156_fields_and_community_id() -> None:
+    doc = run(
+        "5156",
+        SourceAddress="128.232.110.120",
+        SourcePort="34855",
+        DestAddress="66.35.250.204",
+        DestPort="80",
+        Protocol="6",
+        Application="\\device\\harddiskvolume2\\windows\\system32\\svchost.exe",
+        Direction="%%14593",
+    )
+    assert doc["source"] == {"ip": "128.232.110.120", "port": 34855}
+    assert doc["destination"] == {"ip": "66.35.250.204", "port": 80}
+    assert doc["network"]["transport"] == "tcp" and doc["network"]["direction"] == "outbound"
+    # The Community ID specification's own TCP example.
+    assert doc["network"]["community_id"] == "1:LQU9qZlK+B5F3KDmev6m5PMibrg="
+    assert doc["process"]["name"] == "svchost.exe"
+
+
+def test_community_id_is_the_same_in_both_directions() -> None:
+    forward = run(
+        "5156",
+        SourceAddress="10.0.0.1",
+        SourcePort="445",
+        DestAddress="10.0.0.2",
+        DestPort="50000",
+        Protocol="6",
+    )
+    backward = run(
+        "5156",
+        SourceAddress="10.0.0.2",
+        SourcePort="50000",
+        DestAddress="10.0.0.1",
+        DestPort="445",
+        Protocol="6",
+    )
+    assert forward["network"]["community_id"] == backward["network"]["community_id"]

@@ -8,6 +8,9 @@ records how older pipelines differ.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import ipaddress
 import re
 from typing import Any
 
@@ -206,6 +209,49 @@ def _trim_share(share: str) -> str:
     return share.removesuffix("\\")
 
 
+_PORT_PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132}
+
+
+def community_id(doc: Doc, code: str, event_data: Doc) -> None:
+    """The `community_id` processor (ignore_missing, ignore_failure): Community ID v1, seed 0.
+
+    Only flows with ports (TCP, UDP, SCTP) are hashed; anything missing or unparsable
+    leaves the document unchanged, as the processor's ignore flags do.
+    """
+    network, source, destination = doc.get("network"), doc.get("source"), doc.get("destination")
+    if not (
+        isinstance(network, dict) and isinstance(source, dict) and isinstance(destination, dict)
+    ):
+        return
+    protocol = _PORT_PROTOCOLS.get(str(network.get("transport", "")))
+    try:
+        flow = (
+            ipaddress.ip_address(str(source.get("ip"))).packed,
+            int(source["port"]),
+            ipaddress.ip_address(str(destination.get("ip"))).packed,
+            int(destination["port"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return
+    if protocol is None or len(flow[0]) != len(flow[2]):
+        return
+    network["community_id"] = _community_hash(protocol, *flow)
+
+
+def _community_hash(protocol: int, src: bytes, sport: int, dst: bytes, dport: int) -> str:
+    if (dst, dport) < (src, sport):
+        src, sport, dst, dport = dst, dport, src, sport
+    data = (
+        b"\x00\x00"
+        + src
+        + dst
+        + bytes((protocol, 0))
+        + sport.to_bytes(2, "big")
+        + dport.to_bytes(2, "big")
+    )
+    return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
 def direction(doc: Doc, code: str, event_data: Doc) -> None:
     value = event_data.pop("DirectionDescription", None)
     if value is not None:
@@ -224,4 +270,5 @@ PROCESSORS: tuple[Processor, ...] = (
     Processor(transport),
     Processor(file_share, _FILE_SHARE_CODES),
     needing("DirectionDescription")(direction),
+    Processor(community_id, codes("5152 5156 5157 5158")),
 )
