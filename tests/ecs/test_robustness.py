@@ -157,3 +157,32 @@ def test_from_flat_event_converts_or_rejects(flat: dict[str, Any]) -> None:
     except RawEventError:
         return
     assert normalize(doc, INGESTED)["@timestamp"].endswith("Z")
+
+
+WINLOG_KEYS = [
+    "channel",
+    "provider_name",
+    "record_id",
+    "event_id",
+    "event_data",
+    "user_data",
+    "level",
+    "time_created",
+    "logon",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    winlog=st.dictionaries(st.sampled_from(WINLOG_KEYS), JSONISH, max_size=6),
+    event=st.dictionaries(
+        st.sampled_from(["code", "ingested", "kind", "category"]), JSONISH, max_size=3
+    ),
+)
+def test_odd_raw_winlogbeat_documents_never_raise(
+    winlog: dict[str, Any], event: dict[str, Any]
+) -> None:
+    winlog.setdefault("channel", "Security")
+    winlog.setdefault("provider_name", "Microsoft-Windows-Security-Auditing")
+    out = normalize({"winlog": winlog, "event": event, "source": {"ip": ["x"]}}, INGESTED)
+    assert isinstance(out["event"], dict)

@@ -42,7 +42,7 @@ SECURITY_STANDARD: tuple[Processor, ...] = (
 )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def plan(code: str) -> tuple[Processor, ...]:
     """The processors that can act on events with this code (computed once per code)."""
     return tuple(p for p in SECURITY_STANDARD if p.applies(code))
@@ -58,11 +58,12 @@ def is_security(doc: Doc) -> bool:
     winlog = doc.get("winlog")
     if not isinstance(winlog, dict):
         return False
-    channel = winlog.get("channel")
+    channel, provider = winlog.get("channel"), winlog.get("provider_name")
     return (
         isinstance(channel, str)
         and channel.lower() == "security"
-        and winlog.get("provider_name") in SECURITY_PROVIDERS
+        and isinstance(provider, str)
+        and provider in SECURITY_PROVIDERS
     )
 
 
