@@ -112,7 +112,10 @@ def test_coverage_names_the_sequence_stage_no_event_can_reach(
 def test_records_and_skips_are_accounted(tmp_path: Path, seed_rules: tuple[Rule, ...]) -> None:
     good = reflection()
     path = tmp_path / "mixed.ndjson"
-    lines = [*(json.dumps(doc) for doc in good), "{broken", '{"event": {"code": "4624"}}']
+    # A truncated line that names a relevant code is parsed, and rejected; a line that
+    # names none is skipped unparsed as not relevant (the readers' early rejection).
+    truncated = '{"event": {"code": "4624", "category": ["authentication"'
+    lines = [*(json.dumps(doc) for doc in good), truncated, '{"event": {"code": "4624"}}']
     path.write_text("\n".join(lines) + "\n")
     result = run_scan([str(path)], seed_rules, options())
     assert result.stats.read == 4

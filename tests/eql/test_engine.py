@@ -200,3 +200,21 @@ def test_matcher_set_gives_each_querys_own_results() -> None:
     alone = [(i, r.events) for i, query in enumerate(queries) for r in query.run(docs)]
     assert sorted(together, key=lambda pair: pair[0]) == alone
     assert [i for i, _ in together] == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("condition", "codes"),
+    [
+        ('event.code == "5145"', {"5145"}),
+        ('event.code in ("4624", "4625")', {"4624", "4625"}),
+        ('event.code : "5145"', {"5145"}),
+        ('event.code : "51*"', None),
+        ('event.code : "abc"', None),
+        ('event.code == "5145" or true', None),
+    ],
+)
+def test_routing_learns_the_event_codes_a_filter_pins(
+    condition: str, codes: set[str] | None
+) -> None:
+    (flt,) = eql.compile(f"any where {condition}").filters
+    assert flt.codes == (None if codes is None else frozenset(codes))

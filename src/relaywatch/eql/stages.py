@@ -116,6 +116,16 @@ def _codes_of(term: ast.Expr) -> frozenset[str] | None:
         literal = next((n for n in pair if isinstance(n, ast.Literal)), None)
         if field is not None and literal is not None and field.path == CODE_FIELD:
             return _as_codes([literal.value])
+    if isinstance(term, ast.Match) and term.op in (":", "like", "like~"):
+        # `event.code : "5145"` pins the code too when no pattern has a wildcard or a
+        # letter (case folding then cannot matter): the NTLM relay rule is written so.
+        texts = [p.value for p in term.patterns]
+        plain = all(
+            isinstance(t, str) and t.lower() == t.upper() and "*" not in t and "?" not in t
+            for t in texts
+        )
+        if isinstance(term.operand, ast.Field) and term.operand.path == CODE_FIELD and plain:
+            return _as_codes(texts)
     if isinstance(term, ast.InSet) and not term.insensitive and isinstance(term.operand, ast.Field):
         literals = [v.value for v in term.values if isinstance(v, ast.Literal)]
         if term.operand.path == CODE_FIELD and len(literals) == len(term.values):
