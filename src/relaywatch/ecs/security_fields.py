@@ -163,14 +163,18 @@ def copy_subject_user(doc: Doc, code: str, event_data: Doc) -> None:
 
 
 def _copy_subject(doc: Doc, source: Doc) -> None:
-    if source.get("SubjectUserSid") is not None:
-        child(doc, "user")["id"] = source["SubjectUserSid"]
-    name = source.get("SubjectUserName")
+    sid, name = source.get("SubjectUserSid"), source.get("SubjectUserName")
+    domain = source.get("SubjectDomainName")
+    if sid is None and name is None and domain is None:
+        return
+    user = child(doc, "user")
+    if sid is not None:
+        user["id"] = sid
     if name is not None:
-        child(doc, "user")["name"] = name
+        user["name"] = name
         append_unique(doc, "related", "user", name)
-    if source.get("SubjectDomainName") is not None:
-        child(doc, "user")["domain"] = source["SubjectDomainName"]
+    if domain is not None:
+        user["domain"] = domain
 
 
 def _copy_to(doc: Doc, event_data: Doc, key: str, sid_field: str) -> None:

@@ -197,7 +197,11 @@ def _add_event_data(event_data: Any, winlog: Doc) -> None:
         if key == "Data":
             _add_params(value, out)
             continue
-        text = render_value(value)
+        # Most values are plain strings that need no rendering: skip the call for them.
+        if type(value) is str and len(value) != 36 and "\r" not in value:
+            text = value
+        else:
+            text = render_value(value)
         # AddPairs: empty values are skipped and the first of duplicate keys wins.
         if text and key not in out:
             out[key] = text
