@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import zipfile
 from pathlib import Path
@@ -132,3 +133,11 @@ def test_parser_categories_are_the_only_rejections_the_parser_causes() -> None:
         "corrupt evtx chunk",
         "truncated evtx chunk",
     } == PARSER_CATEGORIES
+
+
+def test_truncated_gzip_of_an_evtx_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
+    data = gzip.compress(Path(_sample("security.evtx")).read_bytes())
+    (tmp_path / "cut.evtx.gz").write_bytes(data[: len(data) // 2])
+    records, skips, _ = run([str(tmp_path / "cut.evtx.gz")])
+    assert 0 < len(records) < 2261
+    assert "truncated input" in {category for _, category in rejected(skips)}

@@ -32,7 +32,6 @@ from relaywatch.sources.context import (
     reject,
 )
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
-from relaywatch.sources.streams import read_rest
 
 FILE_HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -52,28 +51,33 @@ _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 
 
 def read_evtx(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
-    size, target = _parser_input(source, stream)
-    if isinstance(target, str | io.BytesIO):
-        yield from _truncation(source, size)
-        try:
-            parser = PyEvtxParser(target, number_of_threads=ctx.options.evtx_threads)
-        except (OSError, RuntimeError) as error:
-            yield reject(source, 0, f"unreadable evtx file: {error}")
-            return
-        yield from _records(source, parser.records_json(), ctx)
-    else:
-        yield target
-
-
-def _parser_input(source: Source, stream: BinaryIO) -> tuple[int, str | io.BytesIO | Item]:
-    """A path for a file on disk (the Rust side reads it); else the bytes in memory."""
+    target: str | io.BytesIO
     if source.path is not None and source.size is not None:
-        return source.size, source.path
+        target, size = source.path, source.size  # on disk: the Rust side reads the file
+    else:
+        data, failure = _in_memory(source, stream)
+        if failure is not None:
+            yield failure
+        target, size = io.BytesIO(data), len(data)
+    yield from _truncation(source, size)
     try:
-        data = read_rest(stream)
+        parser = PyEvtxParser(target, number_of_threads=ctx.options.evtx_threads)
+    except (OSError, RuntimeError) as error:
+        yield reject(source, 0, f"unreadable evtx file: {error}")
+        return
+    yield from _records(source, parser.records_json(), ctx)
+
+
+def _in_memory(source: Source, stream: BinaryIO) -> tuple[bytes, Item | None]:
+    """The bytes of a log inside an archive or on stdin, and the break that cut them
+    short, if any: the records before a break are still parsed."""
+    data = b""
+    try:
+        data = stream.read()
+        stream.read(1)  # at the end: b"", or the deferred failure that ended the data
     except STREAM_ERRORS as error:
-        return 0, reject(source, 0, stream_failure(error))
-    return len(data), io.BytesIO(data)
+        return data, reject(source, 0, stream_failure(error))
+    return data, None
 
 
 def _truncation(source: Source, size: int) -> Iterator[Item]:
