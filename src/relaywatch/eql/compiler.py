@@ -23,7 +23,7 @@ from typing import Any
 
 from relaywatch.eql import ast
 from relaywatch.eql.combinators import conjunction, disjunction
-from relaywatch.eql.fields import Document, make_getter, scalar_values
+from relaywatch.eql.fields import Document, make_getter, scalar_values, typed_getter
 from relaywatch.eql.functions import FUNCTIONS
 from relaywatch.eql.regex import LuceneRegex, RegexError
 from relaywatch.eql.timestamps import timestamp_ms
@@ -33,7 +33,6 @@ from relaywatch.eql.values import (
     canonical_ip,
     compare,
     equal,
-    ip_value,
     java_string,
 )
 from relaywatch.eql.wildcard import compile_lucene_wildcard, compile_wildcard, has_wildcard
@@ -546,17 +545,7 @@ def _field_occurrences(node: ast.Expr) -> list[ast.Field]:
 
 
 def _value_getter(field: ast.Field) -> Callable[[Document], Any]:
-    get = make_getter(field.path)
-    if field.name not in IP_FIELDS:
-        return get
-
-    def get_ip(doc: Document) -> Any:
-        value = get(doc)
-        if value.__class__ is list:
-            return [ip_value(item) for item in value]
-        return ip_value(value)
-
-    return get_ip
+    return typed_getter(field.path)
 
 
 def _literal_for(field: ast.Field, value: Any) -> Any:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from relaywatch.eql.values import IP_FIELDS, ip_value
+
 Document = dict[str, Any]
 Getter = Callable[[Document], Any]
 _MISSING = object()
@@ -56,6 +58,22 @@ def _three(path: tuple[str, ...]) -> Getter:
         return lookup(doc, path)
 
     return get
+
+
+def typed_getter(path: tuple[str, ...]) -> Getter:
+    """A getter that renders the values of ip-typed fields in canonical address form, so
+    that they compare and join by address value, as Elasticsearch's doc values do."""
+    get = make_getter(path)
+    if ".".join(path) not in IP_FIELDS:
+        return get
+
+    def get_ip(doc: Document) -> Any:
+        value = get(doc)
+        if value.__class__ is list:
+            return [ip_value(item) for item in value]
+        return ip_value(value)
+
+    return get_ip
 
 
 def lookup(node: Any, path: tuple[str, ...]) -> Any:

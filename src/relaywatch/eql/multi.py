@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from relaywatch.eql.fields import Document
-from relaywatch.eql.query import Matcher, Query, Result, event_route_key
+from relaywatch.eql.query import Matcher, Query, Result
+from relaywatch.eql.routing import RouteCache
 
-CACHE_LIMIT = 65_536
 Route = tuple[tuple[int, tuple[int, ...]], ...]  # (matcher index, its filter indexes)
 
 
@@ -23,22 +23,14 @@ class MatcherSet:
 
     def __init__(self, queries: Sequence[Query]) -> None:
         self.matchers: list[Matcher] = [query.matcher() for query in queries]
-        self.cache: dict[tuple[Any, Any], Route] = {}
+        self.routes: RouteCache[Route] = RouteCache(self._route)
 
     def feed(
         self, doc: Document, timestamp: int | None = None, tag: Any = None
     ) -> list[tuple[int, Result]]:
         """(query index, result) pairs completed by this event, in query order."""
-        key = event_route_key(doc)
-        try:
-            route = self.cache.get(key)
-        except TypeError:  # an unhashable value where a category or code should be
-            key = (repr(key[0]), repr(key[1]))
-            route = self.cache.get(key)
-        if route is None:
-            route = self._route(doc, key)
         out: list[tuple[int, Result]] = []
-        for index, candidates in route:
+        for index, candidates in self.routes.get(doc):
             found = self.matchers[index].feed_routed(doc, candidates, timestamp, tag)
             if found:
                 out.extend((index, result) for result in found)
@@ -51,13 +43,9 @@ class MatcherSet:
             for result in matcher.finish()
         ]
 
-    def _route(self, doc: Document, key: tuple[Any, Any]) -> Route:
-        route = tuple(
+    def _route(self, doc: Document) -> Route:
+        return tuple(
             (index, candidates)
             for index, matcher in enumerate(self.matchers)
             if (candidates := matcher.router.candidates(doc))
         )
-        if len(self.cache) >= CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[key] = route
-        return route

@@ -16,15 +16,12 @@ from typing import Any
 from relaywatch.eql import ast
 from relaywatch.eql.fields import Document, make_getter
 from relaywatch.eql.parser import parse
+from relaywatch.eql.routing import Router
 from relaywatch.eql.sample import SampleMatcher
 from relaywatch.eql.sequence import Completed, SequenceMatcher, SequencePlan
 from relaywatch.eql.stages import (
-    CATEGORY_FIELD,
-    CODE_FIELD,
     Filter,
     KeyValues,
-    category_matches,
-    code_of,
     compile_filter,
 )
 from relaywatch.eql.timestamps import timestamp_ms
@@ -50,65 +47,6 @@ class Result:
     def to_response(self) -> dict[str, Any]:
         """The shape of an Elasticsearch EQL response entry (a sequence or an event)."""
         return {"join_keys": self.join_keys, "events": self.events}
-
-
-class Router:
-    """Which filters can match an event, from its category and code alone.
-
-    The answer depends only on the (category, code) pair, so it is computed once per
-    distinct pair and cached: for an unrelated event the whole cost is two field reads
-    and one dictionary look-up.
-    """
-
-    CACHE_LIMIT = 65_536
-
-    def __init__(self, filters: list[Filter]) -> None:
-        self.filters = filters
-        self.get_category = make_getter(CATEGORY_FIELD)
-        self.get_code = make_getter(CODE_FIELD)
-        self.uses_codes = any(flt.codes is not None for flt in filters)
-        self.cache: dict[tuple[Any, Any], tuple[int, ...]] = {}
-
-    def candidates(self, doc: Document) -> tuple[int, ...]:
-        key = event_route_key(doc)
-        try:
-            found = self.cache.get(key)
-        except TypeError:  # an unhashable value where a category or code should be
-            key = (repr(key[0]), repr(key[1]))
-            found = self.cache.get(key)
-        if found is None:
-            found = self._route(self.get_category(doc), self.get_code(doc))
-            if len(self.cache) >= self.CACHE_LIMIT:
-                self.cache.clear()
-            self.cache[key] = found
-        return found
-
-    def _route(self, category: Any, code: Any) -> tuple[int, ...]:
-        codes = code_of(code)
-        return tuple(
-            index
-            for index, flt in enumerate(self.filters)
-            if category_matches(flt.category, category)
-            and (flt.codes is None or any(c in flt.codes for c in codes))
-        )
-
-
-def event_route_key(doc: Document) -> tuple[Any, Any]:
-    """(event.category, event.code) as a cache key: lists become tuples."""
-    event = doc.get("event")
-    if event.__class__ is dict:  # the nested ECS layout every shipper writes
-        category = event.get("category")
-        code = event.get("code")
-    else:
-        category, code = _GET_CATEGORY(doc), _GET_CODE(doc)
-    return (
-        category if category.__class__ is not list else tuple(category),
-        code if code.__class__ is not list else tuple(code),
-    )
-
-
-_GET_CATEGORY = make_getter(CATEGORY_FIELD)
-_GET_CODE = make_getter(CODE_FIELD)
 
 
 class Pipeline:

@@ -11,8 +11,7 @@ from typing import Any
 
 from relaywatch.eql import ast
 from relaywatch.eql.compiler import ConditionCompiler, Predicate
-from relaywatch.eql.fields import Document, make_getter, scalar_values
-from relaywatch.eql.values import IP_FIELDS, ip_value
+from relaywatch.eql.fields import Document, scalar_values, typed_getter
 from relaywatch.errors import EqlCompileError
 
 CATEGORY_FIELD = ("event", "category")
@@ -78,24 +77,11 @@ def compile_filter(query: ast.EventQuery, keys: tuple[ast.Expr, ...], text: str)
             raise EqlCompileError(
                 f"join keys must be fields, found [{key}]", text, key.line, key.column
             )
-        getters.append(_key_getter(key))
+        getters.append(typed_getter(key.path))
         optional.append(key.optional)
     return Filter(
         query.category, condition, tuple(getters), tuple(optional), required_codes(query.condition)
     )
-
-
-def _key_getter(field: ast.Field) -> Callable[[Document], Any]:
-    get = make_getter(field.path)
-    if field.name not in IP_FIELDS:
-        return get
-
-    # Keys on ip fields join by address value (canonical form), as doc values do.
-    def get_ip(doc: Document) -> Any:
-        value = get(doc)
-        return [ip_value(v) for v in value] if value.__class__ is list else ip_value(value)
-
-    return get_ip
 
 
 def required_codes(condition: ast.Expr) -> frozenset[str] | None:
