@@ -24,7 +24,7 @@ from relaywatch import eql
 from relaywatch.alerts.fieldpath import get_path
 from relaywatch.ecs.hosts import document_host
 from relaywatch.eql import ast
-from relaywatch.eql.query import Router
+from relaywatch.eql.routing import Router
 from relaywatch.rules.model import Rule
 
 # Facts about the host itself: a log either has them for a host or not, so they are judged
