@@ -14,12 +14,16 @@ _BLANK = b" \t\r\n\x00"
 
 
 def first_meaningful(head: bytes) -> bytes:
-    """The head without a byte-order mark, blanks and (UTF-16) zero bytes in front."""
-    for bom in _BOMS:
-        if head.startswith(bom):
-            head = head[len(bom) :]
-            break
-    return head.lstrip(_BLANK)
+    """The head without byte-order marks, blanks and (UTF-16) zero bytes in front."""
+    while True:
+        stripped = head.lstrip(_BLANK)
+        for bom in _BOMS:
+            if stripped.startswith(bom):
+                stripped = stripped[len(bom) :]
+                break
+        if stripped == head:
+            return head
+        head = stripped
 
 
 def _is_tar(head: bytes) -> bool:

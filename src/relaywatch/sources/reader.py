@@ -14,7 +14,7 @@ from typing import BinaryIO
 from relaywatch.records import Provenance, Record, Skip
 from relaywatch.sources.archives import read_gzip, read_tar, read_zip
 from relaywatch.sources.context import Item, ReadContext, Source, reject
-from relaywatch.sources.detect import detect
+from relaywatch.sources.detect import detect, first_meaningful
 from relaywatch.sources.evtxfile import read_evtx
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
 from relaywatch.sources.jsonfile import read_json
@@ -92,7 +92,9 @@ def _read_blank(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[
         if not block:
             yield reject(source, 0, "empty input: no records")
             return
-        content = block.lstrip(b" \t\r\n\x00")
+        # The same stripping as detection (a byte-order mark too), or a blank input with a
+        # BOM would be handed back to detection as "empty" forever.
+        content = first_meaningful(block)
         if content:
             yield from read_stream(source, prepend(content, stream), ctx)
             return
