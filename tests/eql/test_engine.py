@@ -218,3 +218,23 @@ def test_routing_learns_the_event_codes_a_filter_pins(
 ) -> None:
     (flt,) = eql.compile(f"any where {condition}").filters
     assert flt.codes == (None if codes is None else frozenset(codes))
+
+
+@pytest.mark.parametrize(
+    ("text", "millis"),
+    [
+        ("2026-11-01T10:00:01.234Z", 1_793_527_201_234),
+        ("2026-11-01T10:00:01Z", 1_793_527_201_000),
+        ("2026-11-01T10:00:01.2345678Z", 1_793_527_201_234),  # 100 ns digits truncate
+        ("2026-11-01T12:00:01.234+02:00", 1_793_527_201_234),
+        ("1970-01-01T00:00:00.001Z", 1),
+        (1_793_527_201_234, 1_793_527_201_234),
+    ],
+)
+def test_timestamps_become_epoch_milliseconds(text: str | int, millis: int) -> None:
+    assert eql.timestamp_ms(text) == millis
+
+
+def test_impossible_date_is_a_runtime_error() -> None:
+    with pytest.raises(eql.EqlRuntimeError):
+        eql.timestamp_ms("2026-02-30T10:00:01Z")

@@ -3,6 +3,7 @@ keeps millisecond precision, so finer digits are truncated)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,13 +29,35 @@ def timestamp_ms(value: Any) -> int:
 
 
 def _parse_text(text: str) -> int:
-    text = text.strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
     try:
+        fast = _ZULU.fullmatch(text)
+        if fast is not None:
+            return _zulu_millis(fast)
+        text = text.strip()
+        if text.lstrip("-").isdigit():
+            return int(text)
         return _millis(_from_iso(text))
     except ValueError:
         raise EqlRuntimeError(f"not a timestamp: {text!r}") from None
+
+
+# `2026-11-01T10:00:01.234Z`, what every shipper writes: parsed without datetime objects,
+# with the day number cached (log timestamps share a handful of dates).
+_ZULU = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z")
+_DAYS: dict[str, int] = {}
+
+
+def _zulu_millis(match: re.Match[str]) -> int:
+    date, hours, minutes, seconds, fraction = match.groups()
+    days = _DAYS.get(date)
+    if days is None:
+        days = (datetime.fromisoformat(date).replace(tzinfo=UTC) - _EPOCH).days
+        if len(_DAYS) > 4096:
+            _DAYS.clear()
+        _DAYS[date] = days
+    millis = int((fraction or "0")[:3].ljust(3, "0"))
+    clock = int(hours) * 3_600_000 + int(minutes) * 60_000 + int(seconds) * 1000
+    return days * 86_400_000 + clock + millis
 
 
 def _from_iso(text: str) -> datetime:
