@@ -67,7 +67,8 @@ def _collect(
 ) -> list[str]:
     inventory = inventory_from(args)
     unordered: list[str] = []
-    for item in stats.track(read(args.paths, options)):
+    # Counting inside the reader: records that cannot matter are tallied, not yielded.
+    for item in read(args.paths, options, stats):
         if not isinstance(item, Record):
             continue
         doc = inventory.enrich(item.doc) if inventory is not None else item.doc

@@ -119,7 +119,7 @@ class ConditionCompiler:
             return self.dsl_function(node)
         if isinstance(node, ast.Match) and isinstance(node.operand, ast.Field):
             self.check_match_operand(node)
-            positive = _existential(node.operand, self.match_test(node))
+            positive = _existential_text(node.operand, self.match_string_test(node))
             if not any(pattern.value is None for pattern in node.patterns):
                 return positive
             exists = _exists(node.operand)  # `x : null` is IsNull(x)
@@ -440,6 +440,17 @@ class ConditionCompiler:
         return lambda value: any(equal(value, other) for other in values)
 
     def match_test(self, node: ast.Match) -> Callable[[Any], bool]:
+        """The match as a test on any value (non-strings are rendered as Java does)."""
+        test = self.match_string_test(node)
+
+        def on_value(value: Any) -> bool:
+            text = value if value.__class__ is str else java_string(value)
+            return text is not None and test(text)
+
+        return on_value
+
+    def match_string_test(self, node: ast.Match) -> Callable[[str], bool]:
+        """The match as a test on strings: one pattern, a set of plain patterns, or any of."""
         self.check_patterns(node)
         patterns = [p for p in node.patterns if p.value is not None]
         exact = self.exact_pattern_set(node, patterns)
@@ -447,39 +458,20 @@ class ConditionCompiler:
             return exact
         tests = [self.pattern_test(node, p) for p in patterns]
         if len(tests) == 1:
-            (test,) = tests
-
-            def one(value: Any) -> bool:
-                text = value if value.__class__ is str else java_string(value)
-                return text is not None and test(text)
-
-            return one
-
-        def any_of(value: Any) -> bool:
-            text = value if value.__class__ is str else java_string(value)
-            return text is not None and any(test(text) for test in tests)
-
-        return any_of
+            return tests[0]
+        return lambda text: any(test(text) for test in tests)
 
     def exact_pattern_set(
         self, node: ast.Match, patterns: list[ast.Literal]
-    ) -> Callable[[Any], bool] | None:
+    ) -> Callable[[str], bool] | None:
         """Several patterns without wildcards are one set look-up (a `terms` query)."""
         texts = [str(p.value) for p in patterns]
         if len(texts) < 2 or node.op not in (":", "like", "like~") or any(map(has_wildcard, texts)):
             return None
         if node.op == "like":
-            members = frozenset(texts)
-            return lambda value: (
-                (value if value.__class__ is str else java_string(value)) in members
-            )
+            return frozenset(texts).__contains__
         folded = frozenset(text.lower() for text in texts)
-
-        def member(value: Any) -> bool:
-            text = value if value.__class__ is str else java_string(value)
-            return text is not None and text.lower() in folded
-
-        return member
+        return lambda text: text.lower() in folded
 
     def check_patterns(self, node: ast.Match) -> None:
         for pattern in node.patterns:
@@ -595,7 +587,8 @@ def _existential_equals(field: ast.Field, literal: Any) -> Predicate:
 
 
 def _existential_text(field: ast.Field, test: Callable[[str], bool]) -> Predicate:
-    """Existential over the field's values rendered as strings (keyword doc values)."""
+    """Existential over the field's values rendered as strings (keyword doc values), with
+    the single-string case, by far the commonest, tested directly."""
 
     def text_test(value: Any) -> bool:
         if value.__class__ is str:
@@ -603,7 +596,16 @@ def _existential_text(field: ast.Field, test: Callable[[str], bool]) -> Predicat
         text = java_string(value)
         return text is not None and test(text)
 
-    return _existential(field, text_test)
+    get = _value_getter(field)
+    general = _existential(field, text_test)
+
+    def predicate(doc: Document) -> bool:
+        value = get(doc)
+        if value.__class__ is str:
+            return test(value)
+        return general(doc)
+
+    return predicate
 
 
 def _exists(field: ast.Field) -> Predicate:
