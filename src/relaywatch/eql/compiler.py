@@ -17,6 +17,7 @@ One `compile_<node>` function per node kind, dispatched through tables (STYLE.md
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -304,15 +305,10 @@ class ConditionCompiler:
     def scalar_call(self, node: ast.FunctionCall, slots: dict[int, int], single: bool) -> Scalar:
         self.check_call(node)
         function = FUNCTIONS[node.name]
-        args = [self.scalar(arg, slots, single) for arg in node.args]
         impl = function.impl
-        if function.case_aware:
-            insensitive = node.insensitive
-            return lambda env: impl(insensitive, *[arg(env) for arg in args])
-        if len(args) == 1:
-            (only,) = args
-            return lambda env: impl(only(env))
-        return lambda env: impl(*[arg(env) for arg in args])
+        if function.case_aware:  # the `~` flag is the implementation's first argument
+            impl = functools.partial(impl, node.insensitive)
+        return _call(impl, [self.scalar(arg, slots, single) for arg in node.args], node.args)
 
     def scalar_negate(self, node: ast.Negate, slots: dict[int, int], single: bool) -> Scalar:
         operand = self.scalar(node.operand, slots, single)
@@ -518,6 +514,24 @@ _SCALAR_TABLE: dict[type, Callable[..., Scalar]] = {
 
 def _is_zero(number: int) -> bool:
     return number == 0
+
+
+def _call(impl: Callable[..., Any], args: list[Scalar], nodes: tuple[ast.Expr, ...]) -> Scalar:
+    """A function call with literal arguments bound once: `substring(user.name, 0, -1)`
+    becomes one closure calling `substring(value, 0, -1)`, not four."""
+    if len(args) == 1:
+        (first,) = args
+        return lambda env: impl(first(env))
+    if len(args) == 2 and isinstance(nodes[1], ast.Literal):
+        (first, _), constant = args, nodes[1].value
+        return lambda env: impl(first(env), constant)
+    if len(args) == 2:
+        first, second = args
+        return lambda env: impl(first(env), second(env))
+    if len(args) == 3 and isinstance(nodes[1], ast.Literal) and isinstance(nodes[2], ast.Literal):
+        first, low, high = args[0], nodes[1].value, nodes[2].value
+        return lambda env: impl(first(env), low, high)
+    return lambda env: impl(*[arg(env) for arg in args])
 
 
 def _optional(node: ast.Expr) -> bool:

@@ -256,6 +256,8 @@ class SequenceMatcher:
 
     def _release(self, now: int | None) -> list[Completed]:
         held = self.state.held
+        if not held:
+            return []
         out: list[Completed] = []
         while held:
             candidate = held[0]

@@ -41,6 +41,12 @@ class Filter:
         mandatory key is missing (Elasticsearch's AddMandatoryJoinKeyFilter)."""
         if not self.key_getters:
             return [()]
+        simple = [get(doc) for get in self.key_getters]
+        for value in simple:
+            if value is None or value.__class__ in _COMPOUND:
+                break
+        else:  # every key a single plain value: the common case
+            return [tuple(simple)]
         per_key: list[list[Any]] = []
         for get, optional in zip(self.key_getters, self.optional_keys, strict=True):
             values = _distinct(scalar_values(get(doc)))
@@ -50,6 +56,9 @@ class Filter:
         if all(len(values) == 1 for values in per_key):
             return [tuple(values[0] for values in per_key)]
         return list(itertools.product(*per_key))
+
+
+_COMPOUND = (list, bool)  # values that need the general path: arrays, and booleans (BoolKey)
 
 
 def _distinct(values: list[Any]) -> list[Any]:
