@@ -68,23 +68,30 @@ def test_enriched_hosts_report_nothing_missing() -> None:
     assert facts.render() == []
 
 
-def test_render_names_rules_and_the_fix() -> None:
+def test_render_groups_hosts_by_field_and_names_rules_and_the_fix() -> None:
     facts = HostFacts()
     facts.observe(self_logon("DC01.corp", "DC01$", "10.0.0.1"))
+    facts.observe(self_logon("SRV02.corp", "X$", "10.0.0.2"))
     lines = facts.render({"host.ip": ["NTLM relay"], "host.id": []})
-    assert lines[0] == (
-        "DC01.corp: host.ip missing in 1 of 1 events (read by: NTLM relay). "
-        "Fix: give --hosts an inventory row for DC01.corp with host.ip."
-    )
-    assert lines[1].startswith(f"  suggestion ({SUGGESTION_LABEL}): host.ip 10.0.0.1")
+    assert lines[:3] == [
+        "host.ip missing for 2 host(s); read by 1 rule(s): NTLM relay",
+        "  DC01.corp (1/1 events), SRV02.corp (1/1 events)",
+        "  Fix: give --hosts an inventory (CSV name,ips[,id] or YAML) with host.ip for them.",
+    ]
+    assert lines[3].startswith(f"  suggestion ({SUGGESTION_LABEL}): DC01.corp host.ip 10.0.0.1")
+    assert len(lines) == 4
 
 
 def test_render_without_rules_reports_every_missing_field() -> None:
     facts = HostFacts()
     facts.observe(self_logon("DC01.corp", "X$", "10.0.0.1"))
     assert facts.render() == [
-        "DC01.corp: host.ip missing in 1 of 1 events; host.id missing in 1 of 1 events. "
-        "Fix: give --hosts an inventory row for DC01.corp with host.ip, host.id."
+        "host.ip missing for 1 host(s)",
+        "  DC01.corp (1/1 events)",
+        "  Fix: give --hosts an inventory (CSV name,ips[,id] or YAML) with host.ip for them.",
+        "host.id missing for 1 host(s)",
+        "  DC01.corp (1/1 events)",
+        "  Fix: give --hosts an inventory (CSV name,ips[,id] or YAML) with host.id for them.",
     ]
 
 

@@ -112,37 +112,41 @@ class HostFacts:
         )
 
     def render(self, needed_by: Mapping[str, Sequence[str]] | None = None) -> list[str]:
-        """One line per host lacking a field, then its suggestions.
+        """The missing host facts grouped by field: which rules read it, which hosts lack
+        it (with how many of their events), the fix, then any labelled suggestions.
 
         `needed_by` maps a field to the names of the loaded rules that read it; when
         given, fields no loaded rule reads are left out of the summary.
         """
-        lines: list[str] = []
+        groups: dict[str, list[HostReport]] = {}
         for report in self.reports():
-            lines.extend(_render_report(report, needed_by))
+            for field, count in report.missing:
+                if count and (needed_by is None or needed_by.get(field)):
+                    groups.setdefault(field, []).append(report)
+        lines: list[str] = []
+        for field, reports in groups.items():
+            lines.extend(_render_field(field, reports, (needed_by or {}).get(field, ())))
         return lines
 
 
-def _render_report(report: HostReport, needed_by: Mapping[str, Sequence[str]] | None) -> list[str]:
-    gaps = [
-        (field, count)
-        for field, count in report.missing
-        if count and (needed_by is None or needed_by.get(field))
-    ]
-    if not gaps:
-        return []
-    parts = []
-    for field, count in gaps:
-        rules = (needed_by or {}).get(field, ())
-        reading = f" (read by: {', '.join(rules)})" if rules else ""
-        parts.append(f"{field} missing in {count} of {report.documents} events{reading}")
-    fields = ", ".join(field for field, _ in gaps)
+MAX_HOSTS_LISTED = 25
+
+
+def _render_field(field: str, reports: list[HostReport], rules: Sequence[str]) -> list[str]:
+    reading = f"; read by {len(rules)} rule(s): {', '.join(rules)}" if rules else ""
+    shown = [f"{r.host} ({dict(r.missing)[field]}/{r.documents} events)" for r in reports]
+    more = len(shown) - MAX_HOSTS_LISTED
+    listed = ", ".join(shown[:MAX_HOSTS_LISTED]) + (f", ... and {more} more" if more > 0 else "")
     lines = [
-        f"{report.host}: {'; '.join(parts)}. "
-        f"Fix: give --hosts an inventory row for {report.host} with {fields}."
+        f"{field} missing for {len(reports)} host(s){reading}",
+        f"  {listed}",
+        f"  Fix: give --hosts an inventory (CSV name,ips[,id] or YAML) with {field} for them.",
     ]
     lines.extend(
-        f"  suggestion ({s.label}): {s.field} {s.value} - {s.evidence}" for s in report.suggestions
+        f"  suggestion ({s.label}): {r.host} {s.field} {s.value} - {s.evidence}"
+        for r in reports
+        for s in r.suggestions
+        if s.field == field
     )
     return lines
 
