@@ -11,6 +11,7 @@ XML, where every value is a string. The output follows elastic/beats
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -91,13 +92,21 @@ def _event_id(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
 
 
 def _provider(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
-    provider = system.get("Provider")
-    name = _attr(provider, "Name") or _attr(provider, "EventSourceName")
+    attributes = _attributes(system.get("Provider"))
+    if attributes is None:
+        return
+    name = attributes.get("Name") or attributes.get("EventSourceName")
     if isinstance(name, str) and name:
         doc["event"]["provider"] = winlog["provider_name"] = name
-    guid = _attr(provider, "Guid")
+    guid = attributes.get("Guid")
     if isinstance(guid, str) and guid:
         winlog["provider_guid"] = render_guid(guid)
+
+
+def _attributes(element: Any) -> Any:
+    """The `#attributes` dict of an element, or None (for the one-lookup-per-field steps)."""
+    attributes = element.get("#attributes") if type(element) is dict else None
+    return attributes if type(attributes) is dict else None
 
 
 def _origin(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
@@ -109,15 +118,19 @@ def _origin(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
         # Winlogbeat sets host.name from the record's Computer (forwarded model).
         winlog["computer_name"] = computer
         doc["host"] = {"name": computer}
-    record_id = to_int(_text(system.get("EventRecordID")))
+    record_id = system.get("EventRecordID")
+    if type(record_id) is not int:
+        record_id = to_int(_text(record_id))
     if record_id is not None:
         winlog["record_id"] = record_id
 
 
 def _execution(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
-    execution = system.get("Execution")
-    pid = to_int(_attr(execution, "ProcessID"))
-    tid = to_int(_attr(execution, "ThreadID"))
+    attributes = _attributes(system.get("Execution"))
+    if attributes is None:
+        return
+    pid = to_int(attributes.get("ProcessID"))
+    tid = to_int(attributes.get("ThreadID"))
     process: Doc = {}
     if pid is not None:
         process["pid"] = pid
@@ -128,48 +141,65 @@ def _execution(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
 
 
 def _correlation(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
-    correlation = system.get("Correlation")
-    for attribute, field in (
-        ("ActivityID", "activity_id"),
-        ("RelatedActivityID", "related_activity_id"),
-    ):
-        value = _attr(correlation, attribute)
-        if isinstance(value, str) and value:
-            winlog[field] = render_guid(value)
-    user = _attr(system.get("Security"), "UserID")
+    # Both elements are empty (null) in most Security records: one lookup each then.
+    correlation = _attributes(system.get("Correlation"))
+    if correlation is not None:
+        for attribute, field in _CORRELATION_FIELDS:
+            value = correlation.get(attribute)
+            if isinstance(value, str) and value:
+                winlog[field] = render_guid(value)
+    security = _attributes(system.get("Security"))
+    user = security.get("UserID") if security is not None else None
     if isinstance(user, str) and user:
         winlog["user"] = {"identifier": user}
 
 
+_CORRELATION_FIELDS = (("ActivityID", "activity_id"), ("RelatedActivityID", "related_activity_id"))
+
+
 def _level_opcode_task(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
-    level = tables.LEVEL_NAMES.get(to_int(_text(system.get("Level"))) or 0)
+    level = tables.LEVEL_NAMES.get(_number(system.get("Level")) or 0)
     if level is not None:
         doc["log"] = {"level": level}
-    opcode = to_int(_text(system.get("Opcode")))
+    opcode = _number(system.get("Opcode"))
     if opcode is not None and opcode in tables.OPCODE_NAMES:
         winlog["opcode"] = tables.OPCODE_NAMES[opcode]
-    task = to_int(_text(system.get("Task")))
+    task = _number(system.get("Task"))
     names = tables.TASK_NAMES.get(winlog.get("provider_name", ""))
     if task is not None and names is not None and task in names:
         # Winlogbeat's event.action is the task name (the pipeline overwrites it).
         doc["event"]["action"] = winlog["task"] = names[task]
-    version = to_int(_text(system.get("Version")))
+    version = _number(system.get("Version"))
     if version:  # AddOptional skips zero: Version 0 gives no winlog.version
         winlog["version"] = version
 
 
+def _number(element: Any) -> int | None:
+    """`to_int(_text(element))`, with the evtx binding's plain int taken at once."""
+    return element if type(element) is int else to_int(_text(element))
+
+
 def _keywords(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
-    bits = to_int(_text(system.get("Keywords")))
+    bits = _number(system.get("Keywords"))
     if not bits:
         return
-    names = [name for bit, name in tables.KEYWORD_BITS if bits & bit]
+    names, outcome = _keyword_facts(bits)
     if names:
-        winlog["keywords"] = names
+        winlog["keywords"] = list(names)
+    if outcome is not None:
+        doc["event"]["outcome"] = outcome
+
+
+@functools.lru_cache(maxsize=256)
+def _keyword_facts(bits: int) -> tuple[tuple[str, ...], str | None]:
+    """Keyword names and outcome of a Keywords mask; a log uses only a handful of masks."""
+    names = tuple(name for bit, name in tables.KEYWORD_BITS if bits & bit)
     # Winlogbeat derives event.outcome from the audit keyword bits.
     if bits & tables.AUDIT_FAILURE:
-        doc["event"]["outcome"] = "failure"
-    elif bits & tables.AUDIT_SUCCESS:
-        doc["event"]["outcome"] = "success"
+        return names, "failure"
+    if bits & tables.AUDIT_SUCCESS:
+        return names, "success"
+    return names, None
 
 
 _SYSTEM_STEPS: tuple[Callable[[Mapping[str, Any], Doc, Doc], None], ...] = (
