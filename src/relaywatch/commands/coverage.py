@@ -18,7 +18,13 @@ from rich.console import Console
 
 from relaywatch.alerts import AlertContext
 from relaywatch.detect.coverage import CoverageReport
-from relaywatch.detect.options import add_input_options, inventory_from, progress_bar
+from relaywatch.detect.options import (
+    add_input_options,
+    add_jobs_option,
+    inventory_from,
+    jobs_from,
+    progress_bar,
+)
 from relaywatch.detect.report import code_line, coverage_lines, print_lines, rejected_lines
 from relaywatch.detect.run import ScanOptions, Survey, compile_rules, host_lines, survey
 from relaywatch.rules.options import RuleChoice, add_rule_options, runnable_rules
@@ -32,6 +38,7 @@ def register(subparsers: Any) -> None:
         help="report whether the logs can support each rule (setup, fields, host facts)",
     )
     add_input_options(parser)
+    add_jobs_option(parser)
     add_rule_options(parser)
     parser.add_argument(
         "--format", "-f", default="text", choices=("text", "json"), help="report format"
@@ -41,7 +48,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rules = runnable_rules(RuleChoice.from_args(args)).rules
-    options = ScanOptions(context=AlertContext.now(), inventory=inventory_from(args))
+    options = ScanOptions(
+        context=AlertContext.now(), inventory=inventory_from(args), jobs=jobs_from(args)
+    )
     with progress_bar(args) as progress:
         chosen = options if progress is None else replace(options, progress=progress)
         compiled = compile_rules(rules)

@@ -20,7 +20,10 @@ from relaywatch.alerts import AlertContext
 from relaywatch.alerts.output import FORMATS, get_format, write_ndjson
 from relaywatch.detect.options import (
     add_input_options,
+    add_jobs_option,
+    add_memory_option,
     inventory_from,
+    jobs_from,
     parse_time,
     positive_int,
     progress_bar,
@@ -44,6 +47,8 @@ def register(subparsers: Any) -> None:
         "selected rule over the whole input, and write the alerts Kibana would raise.",
     )
     add_input_options(parser)
+    add_jobs_option(parser)
+    add_memory_option(parser)
     add_rule_options(parser)
     out = parser.add_argument_group("output")
     out.add_argument(
@@ -109,6 +114,8 @@ def _options(args: argparse.Namespace) -> ScanOptions:
         inventory=inventory_from(args),
         max_signals=args.max_signals,
         buffer_size=max(args.sort_buffer, 1),
+        memory=max(args.sort_memory, 1) << 20,
+        jobs=jobs_from(args),
         ingested=ingested,
     )
 

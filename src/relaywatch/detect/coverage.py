@@ -96,6 +96,15 @@ class _RuleState:
     host_missing: dict[str, Counter[str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class CoverageCounts:
+    """The observations of a `Coverage`: codes seen, and per rule (events, events per
+    stage, fields present, events per host, events lacking each host field per host)."""
+
+    codes_seen: Counter[str]
+    per_rule: tuple[tuple[int, Counter[int], set[str], Counter[str], dict[str, Counter[str]]], ...]
+
+
 class Coverage:
     """Observe every document of a run, then `report()`."""
 
@@ -113,6 +122,30 @@ class Coverage:
 
     def report(self) -> CoverageReport:
         return CoverageReport(tuple(self._verdict(state) for state in self._states))
+
+    def counts(self) -> CoverageCounts:
+        """What was observed, as plain picklable data (a worker process sends it back)."""
+        return CoverageCounts(
+            self.codes_seen,
+            tuple(
+                (s.events, s.per_stage, s.present, s.host_events, s.host_missing)
+                for s in self._states
+            ),
+        )
+
+    def merge(self, counts: CoverageCounts) -> None:
+        """Add what another `Coverage` of the same rules observed. Every count is a sum
+        and every set a union, so the report does not depend on who observed what."""
+        self.codes_seen.update(counts.codes_seen)
+        for state, (events, per_stage, present, host_events, host_missing) in zip(
+            self._states, counts.per_rule, strict=True
+        ):
+            state.events += events
+            state.per_stage.update(per_stage)
+            state.present |= present
+            state.host_events.update(host_events)
+            for name, hosts in host_missing.items():
+                state.host_missing.setdefault(name, Counter()).update(hosts)
 
     def _verdict(self, state: _RuleState) -> RuleCoverage:
         findings, explained = _telemetry_findings(state, self.codes_seen)

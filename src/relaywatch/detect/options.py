@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,10 +12,12 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from relaywatch.detect.order import DEFAULT_BUFFER
+from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY
 from relaywatch.detect.run import Progress as ProgressCallback
 from relaywatch.ecs.hosts import HostInventory, load_inventory
 from relaywatch.errors import RelaywatchError
+
+MAX_DEFAULT_JOBS = 4
 
 
 def positive_int(text: str) -> int:
@@ -55,6 +58,38 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         f"(default {DEFAULT_BUFFER:,})",
     )
     group.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+
+def default_jobs() -> int:
+    """One reading process per core, at most `MAX_DEFAULT_JOBS` (the parent merges)."""
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_JOBS))
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        default=0,
+        metavar="N",
+        help="processes reading the inputs in parallel (default 0: one per core, at most "
+        f"{MAX_DEFAULT_JOBS}); 1 reads everything in this process. Results are identical",
+    )
+
+
+def add_memory_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sort-memory",
+        type=positive_int,
+        default=DEFAULT_MEMORY >> 20,
+        metavar="MB",
+        help="megabytes of records held in memory while ordering by time before spilling "
+        f"sorted runs to disk (default {DEFAULT_MEMORY >> 20})",
+    )
+
+
+def jobs_from(args: argparse.Namespace) -> int:
+    return int(args.jobs) or default_jobs()
 
 
 def inventory_from(args: argparse.Namespace) -> HostInventory | None:

@@ -1,97 +1,220 @@
-"""One timestamp order over every input, with a bounded memory.
+"""One timestamp order over every input, in a memory bound that does not grow with input.
 
 Elasticsearch answers an EQL query over all matching documents sorted by the timestamp
 field, ties broken by the tiebreaker (none for prebuilt rules) and then by index order, so
 a sequence may start in one file and end in another. relaywatch reproduces that: every
-record is given `(timestamp_ms, arrival)` where `arrival` counts records in read order
-(inputs in the order given, each in its own order), and records are released sorted by
-that pair. Equal timestamps therefore keep read order.
+record is given `(timestamp_ms, arrival)` where `arrival` grows in read order (inputs in the
+order given, each in its own order), and records are released sorted by that pair. Equal
+timestamps therefore keep read order. `arrival` is only compared, never shown, so a reader
+may number its inputs' records in blocks (`arrival_base`) and still give the same order.
 
-Memory: at most `buffer_size` records are held; beyond that the buffer is sorted and
-written to a temporary file as one run, and the runs are merged at the end (an external
-merge sort). Memory is O(buffer_size), disk O(records that matter).
+Memory: records are held as compact JSON bytes (a parsed document takes about ten times
+its JSON size in Python objects), and at most `memory` bytes of them (and `buffer_size`
+records) are held at once; beyond that the buffer is sorted and written to a temporary
+file as one run, and the runs are merged at the end (an external merge sort). When
+`MERGE_FANIN` runs of one size accumulate they are merged into one larger run, so the
+number of open files stays small whatever the input. Memory is O(memory), disk O(records
+kept).
+
+Holding documents as JSON means the engine sees what Elasticsearch would store: JSON
+values only (a tuple becomes a list). A document orjson cannot encode (an integer past 64
+bits, a key that is not a string) is pickled instead, so nothing is lost.
 """
 
 from __future__ import annotations
 
 import heapq
+import os
+import pickle
+import struct
 import tempfile
-from collections.abc import Iterator
-from typing import IO, Any
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 import orjson
 
 from relaywatch.records import Provenance, Record
 
 DEFAULT_BUFFER = 500_000
+DEFAULT_MEMORY = 64 << 20
+# What one held entry costs beyond its JSON bytes: the tuple, the bytes object's header
+# and two integers (measured with sys.getsizeof on CPython 3.11, rounded up).
+ENTRY_OVERHEAD = 160
+MERGE_FANIN = 32
+# Timestamps and arrivals are stored as 64-bit integers in run files.
+MIN_TIMESTAMP = -(1 << 63)
+MAX_TIMESTAMP = (1 << 63) - 1
 
-Entry = tuple[int, int, Record]
+Entry = tuple[int, int, bytes]  # (timestamp ms, arrival, encoded record)
+_FRAME = struct.Struct("<qQI")  # timestamp, arrival, payload length
+_PICKLED = 0x80  # first byte of a pickle (protocol >= 2); orjson's list starts with "["
+
+
+def encode(record: Record) -> bytes:
+    """A record as compact bytes: the JSON list [doc, source, position, doc_id, index]."""
+    prov = record.provenance
+    fields = [record.doc, prov.source, prov.position, prov.doc_id, prov.index]
+    try:
+        # orjson returns its bytes in a buffer sized for the worst case (about 32 KB for
+        # a 2 KB document): copied to an exact-size object, a held record costs its size.
+        return memoryview(orjson.dumps(fields)).tobytes()
+    except (orjson.JSONEncodeError, TypeError):
+        return pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode(payload: bytes) -> Record:
+    fields = pickle.loads(payload) if payload[0] == _PICKLED else orjson.loads(payload)
+    doc, source, position, doc_id, index = fields
+    return Record(doc, Provenance(source, position, doc_id, index))
+
+
+def in_range(timestamp: int) -> bool:
+    """Whether a timestamp fits the 64-bit milliseconds Elasticsearch's `date` holds."""
+    return MIN_TIMESTAMP <= timestamp <= MAX_TIMESTAMP
 
 
 class TimeOrder:
     """Collect records with their timestamps, then iterate them in timestamp order."""
 
-    def __init__(self, buffer_size: int = DEFAULT_BUFFER, spill_dir: str | None = None) -> None:
-        if buffer_size < 1:
-            raise ValueError("buffer_size must be at least 1")
+    def __init__(
+        self,
+        buffer_size: int = DEFAULT_BUFFER,
+        spill_dir: str | None = None,
+        memory: int = DEFAULT_MEMORY,
+        arrival_base: int = 0,
+        named_runs: bool = False,
+    ) -> None:
+        if buffer_size < 1 or memory < 1:
+            raise ValueError("buffer_size and memory must be at least 1")
         self.buffer_size = buffer_size
+        self.memory = memory
         self.spill_dir = spill_dir
-        self._buffer: list[Entry] = []
-        self._runs: list[IO[bytes]] = []
-        self._arrival = 0
+        self.named_runs = named_runs
+        self.arrival = arrival_base
         self.count = 0
+        self.spills = 0
+        self._buffer: list[Entry] = []
+        self._held = 0
+        self._levels: list[list[IO[bytes]]] = []
+        self._leftovers: list[str] = []
 
     @property
     def spilled_runs(self) -> int:
-        return len(self._runs)
+        """Sorted runs written to disk so far (before any merging of runs)."""
+        return self.spills
 
     def add(self, timestamp: int, record: Record) -> None:
-        self._buffer.append((timestamp, self._arrival, record))
-        self._arrival += 1
+        """Add a record; its arrival is the next number in read order."""
+        self.add_encoded(timestamp, self.arrival, encode(record))
+        self.arrival += 1
+
+    def add_encoded(self, timestamp: int, arrival: int, payload: bytes) -> None:
+        self._buffer.append((timestamp, arrival, payload))
+        self._held += len(payload) + ENTRY_OVERHEAD
         self.count += 1
-        if len(self._buffer) >= self.buffer_size:
+        if self._held >= self.memory or len(self._buffer) >= self.buffer_size:
             self._spill()
 
-    def __iter__(self) -> Iterator[Entry]:
-        """All records, sorted; consumes the collection and removes temporary files."""
-        self._buffer.sort(key=_sort_key)
-        if not self._runs:
-            buffered, self._buffer = self._buffer, []
-            yield from buffered
-            return
-        streams = [_read_run(run) for run in self._runs]
-        streams.append(iter(self._buffer))
+    def extend(self, entries: Iterable[Entry]) -> None:
+        for timestamp, arrival, payload in entries:
+            self.add_encoded(timestamp, arrival, payload)
+
+    def absorb(self, entries: Iterable[Entry], runs: Iterable[str], spilled: int) -> None:
+        """Take over what another collection `detach`ed (in another process): its sorted
+        run files, holding `spilled` records, and its held entries."""
+        for path in runs:
+            self._adopt(path)
+        self.count += spilled
+        self.extend(entries)
+
+    def _adopt(self, path: str) -> None:
+        run = open(path, "rb")  # noqa: SIM115 - kept open until merged
         try:
-            yield from heapq.merge(*streams, key=_sort_key)
+            os.unlink(path)  # lives on as an open file, removed when closed (POSIX)
+        except OSError:
+            self._leftovers.append(path)  # Windows: an open file cannot be removed
+        self.spills += 1
+        self._add_run(0, run)
+
+    def detach(self) -> tuple[list[Entry], list[str]]:
+        """Hand the collection to another process: the held entries, sorted, and the paths
+        of the runs (written as named files: `named_runs`), which the receiver `adopt`s.
+        This collection is left empty."""
+        if not self.named_runs:
+            raise ValueError("only a TimeOrder with named_runs can hand its runs over")
+        paths = []
+        for level in self._levels:
+            for run in level:
+                run.close()
+                paths.append(run.name)
+        self._levels = []
+        entries, self._buffer, self._held = self._buffer, [], 0
+        entries.sort()
+        return entries, paths
+
+    def __iter__(self) -> Iterator[tuple[int, int, Record]]:
+        """All records, sorted; consumes the collection and closes the temporary files."""
+        self._buffer.sort()
+        buffered, self._buffer, self._held = self._buffer, [], 0
+        runs = [run for level in self._levels for run in level]
+        self._levels = []
+        streams: list[Iterator[Entry]] = [_read_run(run) for run in runs]
+        try:
+            merged = heapq.merge(*streams, iter(buffered)) if runs else iter(buffered)
+            for timestamp, arrival, payload in merged:
+                yield timestamp, arrival, decode(payload)
         finally:
-            self._close()
+            for run in runs:
+                self._discard(run)
+            for path in self._leftovers:
+                os.unlink(path)
+            self._leftovers = []
 
     def _spill(self) -> None:
-        self._buffer.sort(key=_sort_key)
-        run = tempfile.TemporaryFile(prefix="relaywatch-sort-", dir=self.spill_dir)  # noqa: SIM115
-        for timestamp, arrival, record in self._buffer:
-            run.write(orjson.dumps(_encode(timestamp, arrival, record)) + b"\n")
+        self._buffer.sort()
+        run = self._write_run(self._buffer)
+        self._buffer, self._held = [], 0
+        self.spills += 1
+        self._add_run(0, run)
+
+    def _add_run(self, level: int, run: IO[bytes]) -> None:
+        while len(self._levels) <= level:
+            self._levels.append([])
+        self._levels[level].append(run)
+        if len(self._levels[level]) >= MERGE_FANIN:
+            runs, self._levels[level] = self._levels[level], []
+            merged = self._write_run(heapq.merge(*(_read_run(run) for run in runs)))
+            for done in runs:
+                self._discard(done)
+            self._add_run(level + 1, merged)
+
+    def _write_run(self, entries: Iterable[Entry]) -> IO[bytes]:
+        """Sorted entries into a temporary file, rewound for reading: anonymous, or named
+        when the runs are to be handed to another process."""
+        if self.named_runs:
+            run: IO[bytes] = tempfile.NamedTemporaryFile(  # noqa: SIM115
+                prefix="relaywatch-run-", dir=self.spill_dir, delete=False
+            )
+        else:
+            run = tempfile.TemporaryFile(prefix="relaywatch-sort-", dir=self.spill_dir)  # noqa: SIM115
+        pack = _FRAME.pack
+        write = run.write
+        for timestamp, arrival, payload in entries:
+            write(pack(timestamp, arrival, len(payload)))
+            write(payload)
         run.seek(0)
-        self._runs.append(run)
-        self._buffer = []
+        return run
 
-    def _close(self) -> None:
-        for run in self._runs:
-            run.close()
-        self._runs = []
-        self._buffer = []
-
-
-def _sort_key(entry: Entry) -> tuple[int, int]:
-    return entry[0], entry[1]
-
-
-def _encode(timestamp: int, arrival: int, record: Record) -> list[Any]:
-    prov = record.provenance
-    return [timestamp, arrival, record.doc, prov.source, prov.position, prov.doc_id, prov.index]
+    def _discard(self, run: IO[bytes]) -> None:
+        run.close()
+        if self.named_runs:
+            os.unlink(run.name)
 
 
 def _read_run(run: IO[bytes]) -> Iterator[Entry]:
-    for line in run:
-        timestamp, arrival, doc, source, position, doc_id, index = orjson.loads(line)
-        yield timestamp, arrival, Record(doc, Provenance(source, position, doc_id, index))
+    size = _FRAME.size
+    unpack = _FRAME.unpack
+    read = run.read
+    while header := read(size):
+        timestamp, arrival, length = unpack(header)
+        yield timestamp, arrival, read(length)

@@ -3,8 +3,10 @@
 Scan mode covers the whole input: there is no look-back window (Kibana's `from`/`interval`
 only schedule a live rule) and no alert cap unless `max_signals` is given, in which case it
 caps the matches (events or sequences) per rule, as Kibana's `max_signals` caps one run.
-Every rule is streamed through its own `eql.Matcher` over the one merged order
-(`relaywatch.detect.order`), so a sequence can start in one file and end in another.
+Every rule is streamed through its own `eql.Matcher`, all fed through one shared router
+(`eql.MatcherSet`), over the one merged order (`relaywatch.detect.order`), so a sequence
+can start in one file and end in another. Inputs are read by `relaywatch.detect.parallel`
+(`jobs` processes, with the result of a sequential read).
 """
 
 from __future__ import annotations
@@ -16,29 +18,51 @@ from dataclasses import dataclass, field
 from relaywatch import eql
 from relaywatch.alerts import AlertContext, build_alerts
 from relaywatch.alerts.build import Alert
-from relaywatch.detect.coverage import HOST_FIELDS, Coverage, CoverageReport, rule_fields
-from relaywatch.detect.order import DEFAULT_BUFFER, TimeOrder
-from relaywatch.ecs.hostfacts import HostFacts
+from relaywatch.detect.coverage import HOST_FIELDS, CoverageReport, rule_fields
+from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY
+from relaywatch.detect.parallel import gather
+from relaywatch.detect.survey import ReadPlan, Survey, Unordered, new_survey
 from relaywatch.ecs.hosts import HostInventory
-from relaywatch.errors import EqlError, EqlRuntimeError
-from relaywatch.records import Provenance, Record
+from relaywatch.errors import EqlError
+from relaywatch.records import Record
 from relaywatch.rules.model import Rule
-from relaywatch.sources import ReadOptions, ReadStats, read
-
-PROGRESS_EVERY = 2_000
-EXAMPLES_KEPT = 5
+from relaywatch.sources import ReadOptions, ReadStats
+from relaywatch.sources.paths import expand
 
 Progress = Callable[[int], None]
+
+__all__ = [
+    "Progress",
+    "RuleRun",
+    "ScanOptions",
+    "ScanResult",
+    "Survey",
+    "Unordered",
+    "compile_rules",
+    "host_lines",
+    "relevant_codes",
+    "required_codes",
+    "run_scan",
+    "survey",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
-    """Everything a scan needs besides inputs and rules, passed explicitly (STYLE.md §9)."""
+    """Everything a scan needs besides inputs and rules, passed explicitly (STYLE.md §9).
+
+    `memory` (bytes) and `buffer_size` (records) bound what the time order holds before it
+    spills sorted runs to `spill_dir`; `jobs` is the number of processes reading inputs
+    (1: all in this process; results are the same either way).
+    """
 
     context: AlertContext
     inventory: HostInventory | None = None
     max_signals: int | None = None
     buffer_size: int = DEFAULT_BUFFER
+    memory: int = DEFAULT_MEMORY
+    spill_dir: str | None = None
+    jobs: int = 1
     ingested: str | None = None
     progress: Progress | None = None
 
@@ -53,19 +77,6 @@ class RuleRun:
     truncated: int = 0
     engine_errors: int = 0
     error_messages: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Unordered:
-    """Records left out of the time order because their @timestamp is missing or bad."""
-
-    count: int = 0
-    examples: list[tuple[Provenance, str]] = field(default_factory=list)
-
-    def add(self, where: Provenance, reason: str) -> None:
-        self.count += 1
-        if len(self.examples) < EXAMPLES_KEPT:
-            self.examples.append((where, reason))
 
 
 @dataclass(slots=True)
@@ -90,17 +101,6 @@ class ScanResult:
     @property
     def events_per_second(self) -> float:
         return self.stats.read / self.elapsed if self.elapsed > 0 else 0.0
-
-
-@dataclass(slots=True)
-class Survey:
-    """The reading half of a run, shared by `scan` and `coverage`."""
-
-    stats: ReadStats
-    coverage: Coverage
-    hosts: HostFacts
-    order: TimeOrder | None
-    unordered: Unordered = field(default_factory=Unordered)
 
 
 def compile_rules(rules: Sequence[Rule]) -> list[tuple[Rule, eql.Query]]:
@@ -140,37 +140,18 @@ def survey(
     keep_order: bool = True,
 ) -> Survey:
     """Read every input once: account, check coverage, and (for a scan) order the records."""
-    read_options = ReadOptions(relevant_codes=relevant_codes(compiled), ingested=options.ingested)
-    state = Survey(
-        stats=ReadStats(read_options.locations_per_reason),
-        coverage=Coverage(compiled),
-        hosts=HostFacts(),
-        order=TimeOrder(options.buffer_size) if keep_order else None,
+    plan = ReadPlan(
+        rules=tuple(rule for rule, _ in compiled),
+        options=ReadOptions(relevant_codes=relevant_codes(compiled), ingested=options.ingested),
+        inventory=options.inventory,
+        keep_order=keep_order,
+        memory=options.memory,
+        buffer_size=options.buffer_size,
+        spill_dir=options.spill_dir,
     )
-    for count, item in enumerate(state.stats.track(read(list(paths), read_options)), start=1):
-        if options.progress is not None and count % PROGRESS_EVERY == 0:
-            options.progress(count)
-        if isinstance(item, Record):
-            _take(state, item, options.inventory)
-    if options.progress is not None:
-        options.progress(state.stats.read)
+    state = new_survey(compiled, plan)
+    gather(expand(list(paths)), plan, state, options.jobs, options.progress)
     return state
-
-
-def _take(state: Survey, record: Record, inventory: HostInventory | None) -> None:
-    doc = inventory.enrich(record.doc) if inventory is not None else record.doc
-    state.coverage.observe(doc)
-    state.hosts.observe(doc)
-    if state.order is None:
-        return
-    try:
-        when = eql.timestamp_ms(doc.get("@timestamp"))
-    except EqlRuntimeError as error:
-        # Elasticsearch orders (and windows) EQL results by @timestamp; a document without
-        # a usable one cannot take part, so it is counted as rejected with its location.
-        state.unordered.add(record.provenance, f"no usable @timestamp: {error}")
-        return
-    state.order.add(when, record)
 
 
 def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) -> ScanResult:
@@ -210,18 +191,28 @@ def _evaluate(
     ordered: Iterable[tuple[int, int, Record]],
     options: ScanOptions,
 ) -> list[Alert]:
-    matchers = [query.matcher() for _, query in compiled]
+    matchers = eql.MatcherSet([query for _, query in compiled])
+    feed = matchers.feed
     alerts: list[Alert] = []
     for timestamp, _, record in ordered:
-        for run, matcher in zip(runs, matchers, strict=True):
-            found = matcher.feed(record.doc, timestamp, record)
-            if found:
-                alerts.extend(_alerts(run, found, options))
-    for run, matcher in zip(runs, matchers, strict=True):
-        alerts.extend(_alerts(run, matcher.finish(), options))
+        found = feed(record.doc, timestamp, record)
+        if found:
+            _add_alerts(alerts, runs, found, options)
+    _add_alerts(alerts, runs, matchers.finish(), options)
+    for run, matcher in zip(runs, matchers.matchers, strict=True):
         run.engine_errors = matcher.errors
         run.error_messages = list(matcher.error_messages)
     return alerts
+
+
+def _add_alerts(
+    alerts: list[Alert],
+    runs: list[RuleRun],
+    found: Sequence[tuple[int, eql.Result]],
+    options: ScanOptions,
+) -> None:
+    for index, result in found:
+        alerts.extend(_alerts(runs[index], [result], options))
 
 
 def _alerts(run: RuleRun, results: Sequence[eql.Result], options: ScanOptions) -> list[Alert]:

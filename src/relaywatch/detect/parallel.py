@@ -1,0 +1,130 @@
+"""Reading the inputs of a run on several cores, with the result of a sequential read.
+
+Parsing and normalizing (the `evtx` parser, `orjson`, the ingest pipeline) is most of a
+scan's time and each input can be read on its own, so with `jobs` > 1 every input on disk
+is read by a pool of worker processes: each worker reads a whole input into its own
+survey (`relaywatch.detect.survey`), writes the records it cannot hold as sorted runs to
+a scratch directory, and sends the rest back as compact JSON bytes. The parent merges the
+parts strictly in input order, so the account, coverage, host facts and time order are
+exactly those of a sequential read (see `relaywatch.detect.survey`). Standard input, the
+one input a worker cannot open, is read in the parent at its turn.
+
+At most `2 * jobs` parts are in flight, so the parent's memory stays bounded too. Workers
+are forked where the platform allows (no re-import, rules compiled once per worker).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from typing import BinaryIO
+
+from relaywatch import eql
+from relaywatch.detect.survey import (
+    Opener,
+    Part,
+    ReadPlan,
+    Survey,
+    merge_part,
+    new_survey,
+    part_of,
+    read_input,
+)
+from relaywatch.rules.model import Rule
+from relaywatch.sources.context import Source
+
+Progress = Callable[[int], None]
+# A worker holds this share of the parent's sort memory before spilling: up to 2 * jobs
+# parts may wait in the parent while it merges the previous ones.
+PART_MEMORY_SHARE = 8
+
+
+def gather(
+    inputs: Sequence[tuple[Source, Opener]],
+    plan: ReadPlan,
+    state: Survey,
+    jobs: int,
+    progress: Progress | None = None,
+) -> None:
+    """Read every input into `state`, on `jobs` processes when that can help."""
+    on_disk = sum(1 for source, _ in inputs if source.path is not None)
+    if jobs <= 1 or on_disk < 2:
+        for index, (source, opener) in enumerate(inputs):
+            read_input(index, source, opener, plan, state, progress=progress)
+            _report(progress, state)
+        return
+    with tempfile.TemporaryDirectory(prefix="relaywatch-runs-", dir=plan.spill_dir) as scratch:
+        worker_plan = replace(
+            plan, spill_dir=scratch, memory=max(plan.memory // PART_MEMORY_SHARE, 1)
+        )
+        with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
+            _pooled(pool, inputs, plan, state, jobs, progress=progress)
+
+
+def _pooled(
+    pool: ProcessPoolExecutor,
+    inputs: Sequence[tuple[Source, Opener]],
+    plan: ReadPlan,
+    state: Survey,
+    jobs: int,
+    *,
+    progress: Progress | None,
+) -> None:
+    pending: deque[Future[Part]] = deque()
+
+    def merge_next() -> None:
+        merge_part(state, pending.popleft().result())
+        _report(progress, state)
+
+    for index, (source, opener) in enumerate(inputs):
+        if source.path is None:
+            while pending:
+                merge_next()
+            read_input(index, source, opener, plan, state, progress=progress)
+            _report(progress, state)
+            continue
+        pending.append(pool.submit(_read_part, index, source))
+        while len(pending) > 2 * jobs:
+            merge_next()
+    while pending:
+        merge_next()
+
+
+def _report(progress: Progress | None, state: Survey) -> None:
+    if progress is not None:
+        progress(state.stats.read)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+# The worker side. A worker process serves one run; its plan and compiled rules are set
+# once by the pool's initializer (process-local state, never seen by the parent).
+_worker: tuple[ReadPlan, list[tuple[Rule, eql.Query]]] | None = None
+
+
+def _start_worker(plan: ReadPlan) -> None:
+    global _worker  # noqa: PLW0603 - per-process state of a pool worker, set once
+    _worker = (plan, [(rule, eql.compile(rule.query)) for rule in plan.rules])
+
+
+def _read_part(index: int, source: Source) -> Part:
+    assert _worker is not None, "worker used before its initializer ran"
+    plan, compiled = _worker
+    state = new_survey(compiled, plan, named_runs=True)
+    assert source.path is not None
+    read_input(index, source, _opener(source.path), plan, state)
+    return part_of(state)
+
+
+def _opener(path: str) -> Opener:
+    def opener() -> BinaryIO:
+        return open(path, "rb")
+
+    return opener

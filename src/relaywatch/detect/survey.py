@@ -1,0 +1,227 @@
+"""The reading half of a run: each input read, accounted, enriched, observed and ordered.
+
+A `Survey` is everything reading leaves behind: the read account, setup coverage, host
+facts, records without a usable `@timestamp`, and the time order of the records. One
+input is read into a survey by `read_input`, in this process or in a worker process
+(`relaywatch.detect.parallel`); a worker's survey comes back as a `Part` and is merged
+with `merge_part`, in input order, which gives exactly the survey one process reading
+the inputs one after the other would have made:
+
+- records are numbered `input index << ARRIVAL_BITS` + their number within the input, so
+  the time order's tie-break (read order) does not depend on who read what;
+- every count is a sum, and the first few locations kept per reason are the first ones of
+  the first inputs, as in a sequential read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from relaywatch import eql
+from relaywatch.detect.coverage import Coverage, CoverageCounts
+from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY, Entry, TimeOrder, in_range
+from relaywatch.ecs.hostfacts import HostFacts
+from relaywatch.ecs.hosts import HostInventory
+from relaywatch.errors import EqlRuntimeError
+from relaywatch.records import Provenance, Record
+from relaywatch.rules.model import Rule
+from relaywatch.sources import ReadOptions, ReadStats
+from relaywatch.sources.context import Item, ReadContext, Source, reject
+from relaywatch.sources.options import IngestClock
+from relaywatch.sources.reader import read_stream
+from relaywatch.sources.stats import Rejections, Tally
+
+EXAMPLES_KEPT = 5
+PROGRESS_EVERY = 2_000
+# Records of input i are numbered from i << ARRIVAL_BITS: room for 10^12 records an input.
+ARRIVAL_BITS = 40
+
+Opener = Callable[[], BinaryIO]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPlan:
+    """What reading an input needs; plain picklable data, handed to each worker once.
+
+    `memory` and `buffer_size` bound the records one survey holds before spilling them to
+    disk (`relaywatch.detect.order`); `spill_dir` is where (None: the system's temp dir).
+    """
+
+    rules: tuple[Rule, ...]
+    options: ReadOptions
+    inventory: HostInventory | None = None
+    keep_order: bool = True
+    memory: int = DEFAULT_MEMORY
+    buffer_size: int = DEFAULT_BUFFER
+    spill_dir: str | None = None
+
+
+@dataclass(slots=True)
+class Unordered:
+    """Records left out of the time order because their @timestamp is missing or bad."""
+
+    count: int = 0
+    examples: list[tuple[Provenance, str]] = field(default_factory=list)
+
+    def add(self, where: Provenance, reason: str) -> None:
+        self.count += 1
+        if len(self.examples) < EXAMPLES_KEPT:
+            self.examples.append((where, reason))
+
+    def merge(self, other: Unordered) -> None:
+        self.count += other.count
+        self.examples.extend(other.examples[: EXAMPLES_KEPT - len(self.examples)])
+
+
+@dataclass(slots=True)
+class Survey:
+    """The reading half of a run, shared by `scan` and `coverage`."""
+
+    stats: ReadStats
+    coverage: Coverage
+    hosts: HostFacts
+    order: TimeOrder | None
+    unordered: Unordered = field(default_factory=Unordered)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A survey of one input made in a worker process, as picklable data: the sorted
+    records it still held and the paths of the sorted runs it wrote to disk."""
+
+    stats: ReadStats
+    coverage: CoverageCounts
+    hosts: HostFacts
+    unordered: Unordered
+    entries: list[Entry]
+    runs: list[str]
+    spilled: int
+
+
+def new_survey(
+    compiled: Sequence[tuple[Rule, eql.Query]], plan: ReadPlan, named_runs: bool = False
+) -> Survey:
+    order = None
+    if plan.keep_order:
+        order = TimeOrder(plan.buffer_size, plan.spill_dir, plan.memory, named_runs=named_runs)
+    return Survey(
+        stats=ReadStats(plan.options.locations_per_reason),
+        coverage=Coverage(compiled),
+        hosts=HostFacts(),
+        order=order,
+    )
+
+
+def read_input(
+    index: int,
+    source: Source,
+    opener: Opener,
+    plan: ReadPlan,
+    state: Survey,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Read input number `index` of the run into `state`; `progress` gets the records
+    read so far every `PROGRESS_EVERY` records kept."""
+    if state.order is not None:
+        state.order.arrival = index << ARRIVAL_BITS
+    options = plan.options
+    ctx = ReadContext(options, IngestClock(options.ingested), read_stream, state.stats)
+    add = state.stats.add
+    for count, item in enumerate(_items(source, opener, ctx), start=1):
+        add(item)
+        if isinstance(item, Record):
+            take(state, item, plan.inventory)
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(state.stats.read)
+
+
+def _items(source: Source, opener: Opener, ctx: ReadContext) -> Iterator[Item]:
+    # As `relaywatch.sources.read` does for each input it expands to.
+    try:
+        stream = opener()
+    except OSError as error:
+        yield reject(source, 0, f"unreadable input: {error}")
+        return
+    with stream:
+        yield from read_stream(source, stream, ctx)
+
+
+def take(state: Survey, record: Record, inventory: HostInventory | None) -> None:
+    """Enrich, observe and order one record."""
+    if inventory is not None:
+        record = Record(inventory.enrich(record.doc), record.provenance)
+    doc = record.doc
+    state.coverage.observe(doc)
+    state.hosts.observe(doc)
+    if state.order is None:
+        return
+    try:
+        when = eql.timestamp_ms(doc.get("@timestamp"))
+    except EqlRuntimeError as error:
+        # Elasticsearch orders (and windows) EQL results by @timestamp; a document without
+        # a usable one cannot take part, so it is counted as rejected with its location.
+        state.unordered.add(record.provenance, f"no usable @timestamp: {error}")
+        return
+    if not in_range(when):
+        # Elasticsearch's `date` is a 64-bit count of milliseconds: it rejects the document.
+        state.unordered.add(record.provenance, "no usable @timestamp: out of range")
+        return
+    state.order.add(when, record)
+
+
+def part_of(state: Survey) -> Part:
+    """A worker's survey of one input, ready to be sent back (its order is handed over)."""
+    entries: list[Entry] = []
+    runs: list[str] = []
+    spilled = 0
+    if state.order is not None:
+        entries, runs = state.order.detach()
+        spilled = state.order.count - len(entries)
+    return Part(
+        state.stats, state.coverage.counts(), state.hosts, state.unordered, entries, runs, spilled
+    )
+
+
+def merge_part(state: Survey, part: Part) -> None:
+    """Add a worker's survey of the next input to `state` (parts must come in input order)."""
+    merge_stats(state.stats, part.stats)
+    state.coverage.merge(part.coverage)
+    merge_hosts(state.hosts, part.hosts)
+    state.unordered.merge(part.unordered)
+    if state.order is not None:
+        state.order.absorb(part.entries, part.runs, part.spilled)
+
+
+def merge_stats(into: ReadStats, other: ReadStats) -> None:
+    """Add the account of a later read to `into`, as if it had been counted there."""
+    for name, tally in other.by_source.items():
+        mine = into.by_source.setdefault(name, Tally())
+        mine.normalized += tally.normalized
+        mine.not_relevant += tally.not_relevant
+        mine.rejected += tally.rejected
+    into.by_code.update(other.by_code)
+    into.not_relevant_by_reason.update(other.not_relevant_by_reason)
+    for category, group in other.rejected_by_reason.items():
+        mine_group = into.rejected_by_reason.setdefault(category, Rejections())
+        mine_group.count += group.count
+        room = max(into.locations_per_reason - len(mine_group.examples), 0)
+        mine_group.examples.extend(group.examples[:room])
+
+
+def merge_hosts(into: HostFacts, other: HostFacts) -> None:
+    """Add the host facts of a later read to `into`.
+
+    Reaches into HostFacts' counters: they are sums (and the first spelling of a host
+    name seen wins, as in one read), so merging is exact. `HostFacts.merge` in
+    relaywatch.ecs.hostfacts would be the proper home for this.
+    """
+    for key, name in other._names.items():
+        into._names.setdefault(key, name)
+    into._documents.update(other._documents)
+    for table, theirs in ((into._missing, other._missing), (into._self_logons, other._self_logons)):
+        for key, counts in theirs.items():
+            table.setdefault(key, Counter()).update(counts)
