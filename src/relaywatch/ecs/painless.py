@@ -7,6 +7,7 @@ so they live in one place with their reasons.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -23,6 +24,13 @@ class PipelineError(Exception):
 
 def long_decode(value: Any) -> int:
     """Java `Long.decode`: optional sign, then `0x`/`0X`/`#` hex, leading-0 octal, decimal."""
+    if type(value) is str:
+        # Process ids, ports and masks repeat from record to record: decode each once.
+        return _long_decode_text(value)
+    return _long_decode(value)
+
+
+def _long_decode(value: Any) -> int:
     if not isinstance(value, str) or not value:
         raise PipelineError(f'For input string: "{value}"')
     text, sign = value, 1
@@ -44,6 +52,9 @@ def long_decode(value: Any) -> int:
     if not _LONG_MIN <= number <= _LONG_MAX:
         raise PipelineError(f'For input string: "{value}"')
     return number
+
+
+_long_decode_text = functools.lru_cache(maxsize=4096)(_long_decode)
 
 
 def java_split(text: str, pattern: re.Pattern[str]) -> list[str]:

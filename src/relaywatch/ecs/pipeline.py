@@ -140,7 +140,8 @@ def _security_common(doc: Doc, code: str, event_data: Doc) -> None:
     if code in _SCHEDULED_TASK_CODES and task_name not in (None, ""):
         child(winlog, "scheduled_task")["name"] = task_name
     source = doc.get("source")
-    if isinstance(source, dict) and isinstance(source.get("ip"), str):
+    if isinstance(source, dict) and isinstance(source.get("ip"), str) and "::ffff:" in source["ip"]:
+        # Without "::ffff:" the pattern cannot match: the substitution is skipped.
         source["ip"] = _MAPPED_IPV4.sub(r"\1", source["ip"])
     if isinstance(source, dict) and source.get("ip") not in (None, "-"):
         append_unique(doc, "related", "ip", mustache(source["ip"]))
