@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relaywatch.detect import TimeOrder
+from relaywatch.detect.order import MERGE_FANIN, decode, encode
 from relaywatch.records import Provenance, Record
 
 
@@ -41,3 +44,37 @@ def test_spill_writes_runs_when_the_buffer_is_full() -> None:
     _records(list(range(10, 0, -1)), order)
     assert order.spilled_runs == 3
     assert [ts for ts, _, _ in order] == list(range(1, 11))
+
+
+def test_memory_budget_spills_by_size_not_by_count() -> None:
+    order = TimeOrder(memory=1024)
+    _records(list(range(20)), order)
+    assert order.spilled_runs >= 4
+    assert [ts for ts, _, _ in order] == list(range(20))
+
+
+def test_more_runs_than_the_merge_fanin_are_merged_in_levels() -> None:
+    order = TimeOrder(buffer_size=1)
+    timestamps = [(n * 7919) % (MERGE_FANIN * 3) for n in range(MERGE_FANIN * 3)]
+    _records(timestamps, order)
+    assert sum(len(level) for level in order._levels) < MERGE_FANIN
+    assert [ts for ts, _, _ in order] == sorted(timestamps)
+
+
+def test_values_json_cannot_hold_survive_the_order() -> None:
+    # Held as JSON where possible; what orjson refuses (an int past 64 bits) is pickled.
+    doc = {"@timestamp": 1, "big": 1 << 70, "ip": ["10.0.0.1"]}
+    record = Record(doc, Provenance("f", 1, "id-1", "idx"))
+    assert decode(encode(record)) == record
+
+
+def test_a_collection_handed_to_another_process_merges_in_order(tmp_path: Path) -> None:
+    worker = TimeOrder(buffer_size=2, spill_dir=str(tmp_path), named_runs=True, arrival_base=100)
+    _records([9, 3, 7, 1, 5], worker)
+    parent = TimeOrder()
+    _records([4, 8], parent)
+    entries, runs = worker.detach()
+    parent.absorb(entries, runs, worker.count - len(entries))
+    assert parent.count == 7
+    assert [ts for ts, _, _ in parent] == [1, 3, 4, 5, 7, 8, 9]
+    assert list(tmp_path.iterdir()) == []
