@@ -10,6 +10,7 @@ be exact.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -23,12 +24,14 @@ def is_bare_guid(text: str) -> bool:
     return len(text) == 36 and _BARE_GUID.fullmatch(text) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def render_guid(text: str) -> str:
     """`54849625-...-3E3B0328C30D` -> `{54849625-...-3e3b0328c30d}`.
 
     Windows renders a GUID-typed value in braces; the Winlogbeat goldens read from
     .evtx files (security-windows2012_4776) show it lower-case. Text already in braces
     came from a string-typed field and is kept as written.
+    Cached: provider and logon GUIDs repeat in every record of a log.
     """
     return "{" + text.lower() + "}" if is_bare_guid(text) else text
 

@@ -34,8 +34,9 @@ def from_raw_event(event: Mapping[str, Any]) -> Doc:
     Winlogbeat document has: a System element, an event id and a creation time.
     """
     root = event.get("Event", event)
-    system = root.get("System") if isinstance(root, Mapping) else None
-    if not isinstance(system, Mapping):
+    # `type(...) is dict` first: the ABC check behind isinstance(x, Mapping) is slow.
+    system = root.get("System") if type(root) is dict or isinstance(root, Mapping) else None
+    if type(system) is not dict and not isinstance(system, Mapping):
         raise RawEventError("record has no Event/System element")
     winlog: Doc = {"api": "wineventlog"}
     doc: Doc = {"event": {"kind": "event"}, "winlog": winlog}
@@ -252,7 +253,7 @@ def _add_params(value: Any, out: Doc) -> None:
 
 
 def _add_user_data(user_data: Any, winlog: Doc) -> None:
-    if not isinstance(user_data, Mapping):
+    if user_data is None or not isinstance(user_data, Mapping):
         return
     for name, element in user_data.items():
         if name == "#attributes":
@@ -269,7 +270,7 @@ def _add_user_data(user_data: Any, winlog: Doc) -> None:
 
 def _add_rendering_info(info: Any, doc: Doc, winlog: Doc) -> None:
     """`wevtutil /f:RenderedXml` carries the names Winlogbeat would have rendered."""
-    if not isinstance(info, Mapping):
+    if info is None or not isinstance(info, Mapping):
         return
     message = _text(info.get("Message"))
     if isinstance(message, str) and message:
