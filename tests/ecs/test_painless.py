@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relaywatch.ecs.painless import (
     PipelineError,
@@ -53,6 +55,16 @@ def test_message_table_split(text: str, fields: list[str]) -> None:
 
 def test_mustache_escapes_like_json() -> None:
     assert mustache('\\\\*\\IPC$ "x"') == '\\\\\\\\*\\\\IPC$ \\"x\\"'
+
+
+@given(st.text(alphabet=st.sampled_from('ab\\"\n\r\t/\u00e9'), max_size=12))
+def test_mustache_escapes_each_special_character_exactly_once(text: str) -> None:
+    # The JSON string escapes mustache applies, one character at a time.
+    expected = "".join(_JSON_ESCAPES.get(char, char) for char in text)
+    assert mustache(text) == expected
+
+
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def test_4688_command_line_split_keeps_quotes() -> None:

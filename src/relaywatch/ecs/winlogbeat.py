@@ -181,7 +181,9 @@ def _number(element: Any) -> int | None:
 
 
 def _keywords(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
-    bits = _number(system.get("Keywords"))
+    keywords = system.get("Keywords")
+    # The binding gives the mask as hex text: cache on the text, not just on the number.
+    bits = _hex_mask(keywords) if type(keywords) is str else _number(keywords)
     if not bits:
         return
     names, outcome = _keyword_facts(bits)
@@ -189,6 +191,11 @@ def _keywords(system: Mapping[str, Any], doc: Doc, winlog: Doc) -> None:
         winlog["keywords"] = list(names)
     if outcome is not None:
         doc["event"]["outcome"] = outcome
+
+
+@functools.lru_cache(maxsize=256)
+def _hex_mask(text: str) -> int | None:
+    return to_int(text)
 
 
 @functools.lru_cache(maxsize=256)
