@@ -81,7 +81,11 @@ class RuleRun:
 
 @dataclass(slots=True)
 class ScanResult:
-    """What a scan produced and the full account of its input."""
+    """What a scan produced and the full account of its input.
+
+    `ordered`: records with a usable @timestamp (all of them take part in the time order);
+    `held`: those a condition of some rule's filter accepts, which the order holds and the
+    matchers see (`relaywatch.detect.survey.StageCheck`)."""
 
     alerts: list[Alert]
     runs: list[RuleRun]
@@ -91,6 +95,7 @@ class ScanResult:
     unordered: Unordered
     elapsed: float
     ordered: int = 0
+    held: int = 0
     spilled_runs: int = 0
 
     @property
@@ -171,7 +176,8 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
         host_lines=host_lines(state, compiled),
         unordered=state.unordered,
         elapsed=time.perf_counter() - started,
-        ordered=state.order.count,
+        ordered=state.timed,
+        held=state.order.count,
         spilled_runs=spilled,
     )
 

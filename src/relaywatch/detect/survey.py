@@ -26,7 +26,7 @@ from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY, Entry, TimeO
 from relaywatch.ecs.hostfacts import HostFacts
 from relaywatch.ecs.hosts import HostInventory
 from relaywatch.errors import EqlRuntimeError
-from relaywatch.records import Provenance, Record
+from relaywatch.records import Document, Provenance, Record
 from relaywatch.rules.model import Rule
 from relaywatch.sources import ReadOptions, ReadStats
 from relaywatch.sources.context import Item, ReadContext, Source, reject
@@ -76,15 +76,50 @@ class Unordered:
         self.examples.extend(other.examples[: EXAMPLES_KEPT - len(self.examples)])
 
 
+class StageCheck:
+    """Whether an event can change the state of any rule's matcher.
+
+    A matcher only acts on an event for which one of the conditions of the filters it is
+    routed to holds (`eql.Matcher.feed_routed`): any other event leaves it exactly as it
+    was. Elasticsearch works the same way, running each stage's filter as a search and
+    matching sequences over the hits. So only events some condition accepts are ordered
+    and fed; the check runs where the records are read (on every core), and the matchers
+    see far fewer events. An event whose condition fails with an error is kept, so that
+    the matcher counts the error as it would have.
+    """
+
+    __slots__ = ("_conditions", "_routes")
+
+    def __init__(self, queries: Sequence[eql.Query]) -> None:
+        matchers = eql.MatcherSet(queries)
+        self._routes = matchers.routes
+        self._conditions = [matcher.conditions for matcher in matchers.matchers]
+
+    def __call__(self, doc: Document) -> bool:
+        for index, candidates in self._routes.get(doc):
+            conditions = self._conditions[index]
+            try:
+                if any(conditions[stage](doc) for stage in candidates):
+                    return True
+            except EqlRuntimeError:
+                return True
+        return False
+
+
 @dataclass(slots=True)
 class Survey:
-    """The reading half of a run, shared by `scan` and `coverage`."""
+    """The reading half of a run, shared by `scan` and `coverage`.
+
+    `timed` counts the records with a usable @timestamp; of those, the order holds the
+    ones `check` accepts (all of them without a check)."""
 
     stats: ReadStats
     coverage: Coverage
     hosts: HostFacts
     order: TimeOrder | None
+    check: StageCheck | None = None
     unordered: Unordered = field(default_factory=Unordered)
+    timed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +131,7 @@ class Part:
     coverage: CoverageCounts
     hosts: HostFacts
     unordered: Unordered
+    timed: int
     entries: list[Entry]
     runs: list[str]
     spilled: int
@@ -104,14 +140,16 @@ class Part:
 def new_survey(
     compiled: Sequence[tuple[Rule, eql.Query]], plan: ReadPlan, named_runs: bool = False
 ) -> Survey:
-    order = None
+    order = check = None
     if plan.keep_order:
         order = TimeOrder(plan.buffer_size, plan.spill_dir, plan.memory, named_runs=named_runs)
+        check = StageCheck([query for _, query in compiled])
     return Survey(
         stats=ReadStats(plan.options.locations_per_reason),
         coverage=Coverage(compiled),
         hosts=HostFacts(),
         order=order,
+        check=check,
     )
 
 
@@ -170,7 +208,11 @@ def take(state: Survey, record: Record, inventory: HostInventory | None) -> None
         # Elasticsearch's `date` is a 64-bit count of milliseconds: it rejects the document.
         state.unordered.add(record.provenance, "no usable @timestamp: out of range")
         return
-    state.order.add(when, record)
+    state.timed += 1
+    if state.check is None or state.check(doc):
+        state.order.add(when, record)
+    else:
+        state.order.arrival += 1  # the same numbering with or without the check
 
 
 def part_of(state: Survey) -> Part:
@@ -182,7 +224,14 @@ def part_of(state: Survey) -> Part:
         entries, runs = state.order.detach()
         spilled = state.order.count - len(entries)
     return Part(
-        state.stats, state.coverage.counts(), state.hosts, state.unordered, entries, runs, spilled
+        state.stats,
+        state.coverage.counts(),
+        state.hosts,
+        state.unordered,
+        state.timed,
+        entries,
+        runs,
+        spilled,
     )
 
 
@@ -192,6 +241,7 @@ def merge_part(state: Survey, part: Part) -> None:
     state.coverage.merge(part.coverage)
     merge_hosts(state.hosts, part.hosts)
     state.unordered.merge(part.unordered)
+    state.timed += part.timed
     if state.order is not None:
         state.order.absorb(part.entries, part.runs, part.spilled)
 
