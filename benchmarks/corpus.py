@@ -6,11 +6,19 @@ spread over several hundred hosts, with a few injected relay attacks whose posit
 are known. The same seed always gives the same corpus.
 
     python benchmarks/corpus.py --events 1000000 --output corpus.ndjson
+    python benchmarks/corpus.py --events 1000000 --files 8 --host-ip --output corpus-dir/
+    python benchmarks/corpus.py --evtx 10 --output evtx-dir/
+
+`--files N` splits the corpus into N files of consecutive time ranges (as rotated shipper
+output is); `--host-ip` gives every document its host's address, as Winlogbeat adds it.
+`--evtx N` instead links the real Security logs of ../shared/data/datasets N times into a
+directory (links, never copies: those files stay outside the repository).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +44,7 @@ MIX: tuple[tuple[str, list[str], int], ...] = (
 PIPES = ("srvsvc", "wkssvc", "lsarpc", "samr", "spoolss", "netlogon", "winreg", "efsrpc")
 SHARE_FILES = ("SYSVOL", "Policies", "desktop.ini", "gpt.ini", "Registry.pol")
 START = datetime(2026, 11, 1, tzinfo=UTC)
+SHARED = Path(os.environ.get("RELAYWATCH_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +55,13 @@ class Injected:
     smb_relays: int
 
 
-def hosts(count: int) -> list[dict[str, Any]]:
+def hosts(count: int, with_ip: bool = False) -> list[dict[str, Any]]:
     return [
         {
             "name": f"host{i:04d}.corp.example",
             "short": f"HOST{i:04d}",
             "ip": f"10.1.{i // 250}.{i % 250 + 1}",
+            "with_ip": with_ip,
         }
         for i in range(count)
     ]
@@ -66,6 +76,8 @@ def event(
         "host": {"name": host["name"], "os": {"type": "windows", "family": "windows"}},
         "winlog": {"computer_name": host["name"], "channel": "Security", "event_id": code},
     }
+    if host.get("with_ip"):
+        doc["host"]["ip"] = [host["ip"]]
     for key, value in fields.items():
         doc[key] = value
     return doc
@@ -122,11 +134,11 @@ def smb_relay(when: datetime, target: dict[str, Any], attacker_ip: str) -> dict[
 
 
 def generate(
-    count: int, seed: int = 7, host_count: int = 400, attacks: int = 10
+    count: int, seed: int = 7, host_count: int = 400, attacks: int = 10, host_ip: bool = False
 ) -> Iterator[dict[str, Any]]:
     """`count` background events (plus 3 per attack), in timestamp order."""
     rng = random.Random(seed)
-    network = hosts(host_count)
+    network = hosts(host_count, host_ip)
     every = max(count // (attacks + 1), 1)
     when = START
     for index in range(count):
@@ -144,15 +156,58 @@ def injected(attacks: int = 10) -> Injected:
     return Injected(ntlm_relays=attacks, smb_relays=attacks)
 
 
+def write_ndjson(
+    target: Path, events: int, seed: int = 7, files: int = 1, host_ip: bool = False
+) -> list[Path]:
+    """The corpus as NDJSON: one file `target`, or `files` files of consecutive time
+    ranges in the directory `target`. Returns the files in time order."""
+    if files <= 1:
+        paths = [target]
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        paths = [target / f"security-{n:03d}.ndjson" for n in range(files)]
+    per_file = -(-events // len(paths))
+    outs = [path.open("wb") for path in paths]
+    try:
+        last = len(outs) - 1
+        for index, doc in enumerate(generate(events, seed, host_ip=host_ip)):
+            outs[min(index // per_file, last)].write(orjson.dumps(doc) + b"\n")
+    finally:
+        for out in outs:
+            out.close()
+    return paths
+
+
+def evtx_sources(shared: Path = SHARED) -> list[Path]:
+    """The real Security logs the `.evtx` corpus repeats."""
+    return sorted((shared / "data" / "datasets").glob("*/*.evtx"))
+
+
+def link_evtx(directory: Path, times: int, shared: Path = SHARED) -> list[Path]:
+    """The `.evtx` corpus: every real log linked `times` times into `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    links = []
+    for copy in range(times):
+        for number, source in enumerate(evtx_sources(shared)):
+            link = directory / f"{copy:03d}-{number:02d}-{source.name}"
+            link.symlink_to(source.resolve())
+            links.append(link)
+    return links
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--files", type=int, default=1, help="split into N files (a directory)")
+    parser.add_argument("--host-ip", action="store_true", help="give documents host.ip")
+    parser.add_argument("--evtx", type=int, metavar="N", help="link the real .evtx logs N times")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
-    with args.output.open("wb") as out:
-        for doc in generate(args.events, args.seed):
-            out.write(orjson.dumps(doc) + b"\n")
+    if args.evtx:
+        link_evtx(args.output, args.evtx)
+        return
+    write_ndjson(args.output, args.events, args.seed, args.files, args.host_ip)
 
 
 if __name__ == "__main__":
