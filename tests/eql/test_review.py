@@ -116,6 +116,10 @@ PATTERN_CASES = [
     ("regex-numeric-range", 'a regex "<1-10>"', {"a": "7"}, True),
     ("regex-bounded-repeat", 'a regex "a{2,3}"', {"a": "aaaa"}, False),
     ("regex-dot-matches-newline", 'a regex ".*"', {"a": "x\ny"}, True),
+    # Lucene RegExp has no anchors: `^` and `$` are ordinary characters.
+    ("regex-caret-is-literal", 'a regex "^abc"', {"a": "abc"}, False),
+    ("regex-caret-matches-itself", 'a regex "^abc"', {"a": "^abc"}, True),
+    ("regex-dollar-matches-itself", 'a regex "abc$"', {"a": "abc$"}, True),
 ]
 
 
