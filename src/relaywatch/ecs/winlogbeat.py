@@ -228,6 +228,32 @@ _SYSTEM_STEPS: tuple[Callable[[Mapping[str, Any], Doc, Doc], None], ...] = (
 def _add_event_data(event_data: Any, winlog: Doc) -> None:
     if type(event_data) is not dict:
         return
+    if "Data" in event_data or "#attributes" in event_data:
+        out = _mixed_event_data(event_data)
+    else:
+        out = _named_event_data(event_data)
+    if out:
+        winlog["event_data"] = out
+
+
+def _named_event_data(event_data: Doc) -> Doc:
+    """Named fields only, the evtx binding's shape for Security events. Keys are unique,
+    so the dict is copied at once and only the values that need rendering (typed, GUID,
+    CRLF) or dropping (empty) are revisited."""
+    out = dict(event_data)
+    for key, value in event_data.items():
+        if type(value) is str and value and len(value) != 36 and "\r" not in value:
+            continue
+        text = render_value(value)
+        if text:
+            out[key] = text
+        else:
+            del out[key]  # AddPairs skips empty values
+    return out
+
+
+def _mixed_event_data(event_data: Doc) -> Doc:
+    """EventData with unnamed `<Data>` items or attributes, field by field."""
     out: Doc = {}
     for key, value in event_data.items():
         if key == "#attributes":
@@ -235,16 +261,11 @@ def _add_event_data(event_data: Any, winlog: Doc) -> None:
         if key == "Data":
             _add_params(value, out)
             continue
-        # Most values are plain strings that need no rendering: skip the call for them.
-        if type(value) is str and len(value) != 36 and "\r" not in value:
-            text = value
-        else:
-            text = render_value(value)
+        text = render_value(value)
         # AddPairs: empty values are skipped and the first of duplicate keys wins.
         if text and key not in out:
             out[key] = text
-    if out:
-        winlog["event_data"] = out
+    return out
 
 
 def _add_params(value: Any, out: Doc) -> None:
