@@ -9,7 +9,10 @@ parts strictly in input order, so the account, coverage, host facts and time ord
 exactly those of a sequential read (see `relaywatch.detect.survey`). Standard input, the
 one input a worker cannot open, is read in the parent at its turn.
 
-At most `2 * jobs` parts are in flight, so the parent's memory stays bounded too. Workers
+At most `WINDOW * jobs` parts are in flight, each holding at most its share of the sort
+memory (more is spilled to disk by the worker), so the parent's memory stays bounded too.
+The window is wide because parts are merged in input order: while a large input at the
+head is still being read, the other workers go on with the small ones behind it. Workers
 are forked where the platform allows (no re-import, rules compiled once per worker).
 """
 
@@ -38,9 +41,9 @@ from relaywatch.rules.model import Rule
 from relaywatch.sources.context import Source
 
 Progress = Callable[[int], None]
-# A worker holds this share of the parent's sort memory before spilling: up to 2 * jobs
-# parts may wait in the parent while it merges the previous ones.
-PART_MEMORY_SHARE = 8
+# Parts in flight per worker process; each may hold 1/(WINDOW * jobs) of the sort memory.
+WINDOW = 16
+MIN_PART_MEMORY = 1 << 20
 
 
 def gather(
@@ -58,9 +61,8 @@ def gather(
             _report(progress, state)
         return
     with tempfile.TemporaryDirectory(prefix="relaywatch-runs-", dir=plan.spill_dir) as scratch:
-        worker_plan = replace(
-            plan, spill_dir=scratch, memory=max(plan.memory // PART_MEMORY_SHARE, 1)
-        )
+        share = max(plan.memory // (WINDOW * jobs), MIN_PART_MEMORY)
+        worker_plan = replace(plan, spill_dir=scratch, memory=share)
         with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
             _pooled(pool, inputs, plan, state, jobs, progress=progress)
 
@@ -88,7 +90,7 @@ def _pooled(
             _report(progress, state)
             continue
         pending.append(pool.submit(_read_part, index, source))
-        while len(pending) > 2 * jobs:
+        while len(pending) > WINDOW * jobs:
             merge_next()
     while pending:
         merge_next()
