@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +42,7 @@ from relaywatch.errors import EqlCompileError, EqlRuntimeError
 
 Predicate = Callable[[Document], bool]
 Scalar = Callable[[Any], Any]  # evaluates over an environment of field values
-MAX_COMBINATIONS = 100_000  # a leaf over huge multi-valued fields stops there (and says so)
+MAX_COMBINATIONS = 100_000  # past this a script leaf is a counted runtime error
 
 _ORDERING: dict[str, Callable[[int], bool]] = {
     "<": lambda c: c < 0,
@@ -67,6 +68,12 @@ class ConditionCompiler:
     # ------------------------------------------------------------ boolean layer
 
     def predicate(self, node: ast.Expr) -> Predicate:
+        node = _without_boolean_equality(node)
+        if not _field_occurrences(node):
+            # ConstantFolding is three-valued and PruneFilters drops a null filter, so
+            # `not null` and `false or not null` match nothing (eql-semantics.md §4).
+            self.check_script(node)
+            return _constant(self.fold(node) is True)
         if isinstance(node, ast.And):
             ranked = sorted(node.terms, key=_cost)  # cheapest first until the data speaks
             return conjunction([self.predicate(t) for t in ranked], [_cost(t) for t in ranked])
@@ -278,11 +285,14 @@ class ConditionCompiler:
             raw = [get(doc) for get in getters]
             if not any(value.__class__ is list for value in raw):
                 return evaluate(raw) is True
-            combinations = itertools.product(*(scalar_values(value) for value in raw))
-            return any(
-                evaluate(list(combo)) is True
-                for combo in itertools.islice(combinations, MAX_COMBINATIONS)
-            )
+            columns = [scalar_values(value) for value in raw]
+            if math.prod(len(column) for column in columns) > MAX_COMBINATIONS:
+                # Elasticsearch would try them all; a partial answer would be silently
+                # wrong (and inverted under `not`), so the event is counted instead.
+                raise EqlRuntimeError(
+                    f"more than {MAX_COMBINATIONS} combinations of multi-valued fields in [{node}]"
+                )
+            return any(evaluate(list(combo)) is True for combo in itertools.product(*columns))
 
         return many
 
@@ -532,6 +542,23 @@ def _call(impl: Callable[..., Any], args: list[Scalar], nodes: tuple[ast.Expr, .
         first, low, high = args[0], nodes[1].value, nodes[2].value
         return lambda env: impl(first(env), low, high)
     return lambda env: impl(*[arg(env) for arg in args])
+
+
+def _without_boolean_equality(node: ast.Expr) -> ast.Expr:
+    """ES's BooleanFunctionEqualsElimination (after LiteralsOnTheRight): `f(x) == true`
+    and `f(x) != false` are `f(x)`; `f(x) == false` and `f(x) != true` are `not f(x)`.
+    It applies when the other side is a function or predicate, not a plain field."""
+    if not isinstance(node, ast.Comparison) or node.op not in ("==", "!="):
+        return node
+    pair = (node.left, node.right)
+    literal = next(
+        (n for n in pair if isinstance(n, ast.Literal) and isinstance(n.value, bool)), None
+    )
+    other = node.right if literal is node.left else node.left
+    if literal is None or isinstance(other, ast.Field | ast.Literal):
+        return node
+    keep = (literal.value is True) == (node.op == "==")
+    return other if keep else ast.Not(other, node.line, node.column)
 
 
 def _optional(node: ast.Expr) -> bool:

@@ -324,19 +324,26 @@ class Parser:
         return node
 
     def additive(self) -> ast.Expr:
-        left = self.multiplicative()
-        while self.is_op("+", "-"):
-            op = self.advance()
-            right = self.multiplicative()
-            left = ast.Arithmetic(op.text, left, right, op.line, op.column)
-        return left
+        return self.binary_chain(("+", "-"), self.multiplicative)
 
     def multiplicative(self) -> ast.Expr:
-        left = self.unary()
-        while self.is_op("*", "/", "%"):
-            op = self.advance()
-            right = self.unary()
-            left = ast.Arithmetic(op.text, left, right, op.line, op.column)
+        return self.binary_chain(("*", "/", "%"), self.unary)
+
+    def binary_chain(self, ops: tuple[str, ...], operand: Callable[[], ast.Expr]) -> ast.Expr:
+        """A left-associative chain; each link nests the tree one level deeper, so it
+        counts against MAX_DEPTH like parentheses do."""
+        left = operand()
+        links = 0
+        try:
+            while self.is_op(*ops):
+                op = self.advance()
+                links += 1
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    raise self.error(f"query nested deeper than {MAX_DEPTH} levels", op)
+                left = ast.Arithmetic(op.text, left, operand(), op.line, op.column)
+        finally:
+            self.depth -= links
         return left
 
     def unary(self) -> ast.Expr:

@@ -29,6 +29,9 @@ from relaywatch.errors import EqlCompileError, EqlRuntimeError
 
 TIMESTAMP_FIELD = ("@timestamp",)
 MAX_ERRORS_KEPT = 20
+# What evaluating a condition on a bad value can raise: the engine's own runtime errors
+# and the Python errors a function meets on wrong types, NaN, infinity or deep nesting.
+DATA_ERRORS = (EqlRuntimeError, ValueError, TypeError, ArithmeticError, RecursionError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,15 +159,17 @@ class Matcher:
         conditions = self.conditions
         try:
             matched = [index for index in candidates if conditions[index](doc)]
-        except EqlRuntimeError as error:
+            if not matched:
+                return []
+            if self.sequence is None and self.sample is None:
+                result = [Result([doc], [], [tag])]
+                return self.pipes.push(result) if self.has_pipes else result
+            return self._feed_keyed(doc, matched, timestamp, tag)
+        except DATA_ERRORS as error:
+            # Elasticsearch fails the search on a value it cannot evaluate; a run counts
+            # the event, keeps the message, and goes on (docs/eql-semantics.md).
             self._record_error(error)
             return []
-        if not matched:
-            return []
-        if self.sequence is None and self.sample is None:
-            result = [Result([doc], [], [tag])]
-            return self.pipes.push(result) if self.has_pipes else result
-        return self._feed_keyed(doc, matched, timestamp, tag)
 
     def router_filter(self, index: int) -> Filter:
         if index < len(self.filters):
@@ -267,11 +272,12 @@ class Matcher:
             results = self.pipes.push(self.sample.finish())
         return results + self.pipes.finish()
 
-    def _record_error(self, error: EqlRuntimeError) -> None:
+    def _record_error(self, error: Exception) -> None:
         # Elasticsearch fails the whole search here; a scan counts it and goes on.
         self.errors += 1
         if len(self.error_messages) < MAX_ERRORS_KEPT:
-            self.error_messages.append(str(error))
+            kind = "" if isinstance(error, EqlRuntimeError) else f"{type(error).__name__}: "
+            self.error_messages.append(f"{kind}{error}")
 
 
 class Query:
@@ -337,7 +343,11 @@ class Query:
 
 def compile_query(text: str) -> Query:
     """Parse and compile EQL text; raises EqlSyntaxError or EqlCompileError."""
-    return Query(text, parse(text))
+    statement = parse(text)
+    try:
+        return Query(text, statement)
+    except RecursionError:
+        raise EqlCompileError("query nested too deeply to compile", text, 1, 1) from None
 
 
 Compile = Callable[[str], Query]

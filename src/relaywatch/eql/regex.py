@@ -309,7 +309,10 @@ class LuceneRegex:
     """A compiled pattern; `fullmatch(value)` is True when the whole value matches."""
 
     def __init__(self, pattern: str, insensitive: bool = False) -> None:
-        tree = _PatternParser(pattern, insensitive).parse()
+        try:
+            tree = _PatternParser(pattern, insensitive).parse()
+        except RecursionError:
+            raise RegexError("pattern nested too deeply", 0) from None
         self.nfa = _Nfa()
         accept = self.nfa.add(("match",))
         self.accept = accept

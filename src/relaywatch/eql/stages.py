@@ -12,7 +12,7 @@ from typing import Any
 from relaywatch.eql import ast
 from relaywatch.eql.compiler import ConditionCompiler, Predicate
 from relaywatch.eql.fields import Document, scalar_values, typed_getter
-from relaywatch.errors import EqlCompileError
+from relaywatch.errors import EqlCompileError, EqlRuntimeError
 
 CATEGORY_FIELD = ("event", "category")
 CODE_FIELD = ("event", "code")
@@ -48,20 +48,31 @@ class Filter:
         else:  # every key a single plain value: the common case
             return [tuple(simple)]
         per_key: list[list[Any]] = []
+        combinations = 1
         for get, optional in zip(self.key_getters, self.optional_keys, strict=True):
             values = _distinct(scalar_values(get(doc)))
             if values == [None] and not optional:
                 return []
             per_key.append(values)
-        if all(len(values) == 1 for values in per_key):
+            combinations *= len(values)
+        if combinations == 1:
             return [tuple(values[0] for values in per_key)]
+        if combinations > MAX_KEY_COMBINATIONS:
+            # Elasticsearch would build them all; a run counts the event instead of hanging.
+            raise EqlRuntimeError(
+                f"{combinations} join key combinations (limit {MAX_KEY_COMBINATIONS})"
+            )
         return list(itertools.product(*per_key))
 
 
-_COMPOUND = (list, bool)  # values that need the general path: arrays, and booleans (BoolKey)
+# Values that need the general path: arrays, booleans (BoolKey) and objects (an error).
+_COMPOUND = (list, bool, dict)
+MAX_KEY_COMBINATIONS = 10_000
 
 
 def _distinct(values: list[Any]) -> list[Any]:
+    if any(value.__class__ is dict for value in values):
+        raise EqlRuntimeError("a join key holds an object, not a value")
     if len(values) == 1:
         value = values[0]
         return [BoolKey(value) if value.__class__ is bool else value]

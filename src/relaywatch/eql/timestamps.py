@@ -3,6 +3,7 @@ keeps millisecond precision, so finer digits are truncated)."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,8 @@ def timestamp_ms(value: Any) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise EqlRuntimeError(f"not a timestamp: {value!r}")
         return int(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
