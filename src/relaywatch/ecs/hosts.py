@@ -117,11 +117,14 @@ class HostInventory:
 def document_host(doc: Mapping[str, Any]) -> str | None:
     """The host a document is about: host.name, else winlog.computer_name."""
     host = doc.get("host")
-    name = host.get("name") if isinstance(host, Mapping) else None
+    # `type(...) is dict` first: this runs per document and the Mapping ABC check is slow.
+    name = host.get("name") if type(host) is dict or isinstance(host, Mapping) else None
     if isinstance(name, str) and name:
         return name
     winlog = doc.get("winlog")
-    computer = winlog.get("computer_name") if isinstance(winlog, Mapping) else None
+    if type(winlog) is not dict and not isinstance(winlog, Mapping):
+        return None
+    computer = winlog.get("computer_name")
     return computer if isinstance(computer, str) and computer else None
 
 
