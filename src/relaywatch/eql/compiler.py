@@ -204,10 +204,8 @@ class ConditionCompiler:
         outcome: Callable[[int], bool] = _ORDERING.get(op, _is_zero)
 
         def test(document_value: Any) -> bool:
-            try:
-                return outcome(_sign(timestamp_ms(document_value) - instant))
-            except EqlRuntimeError:
-                return False
+            # A value that is no date raises: the event is counted, as a bad value is.
+            return outcome(_sign(timestamp_ms(document_value) - instant))
 
         positive = _existential(field, test)
         if op == "!=":  # must_not[term]: true when the field is missing
