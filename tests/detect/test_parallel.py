@@ -103,15 +103,23 @@ def test_real_logs_scan_the_same_on_two_processes(all_rules: tuple[Rule, ...]) -
     assert alone.alerts
 
 
-def test_cli_alert_file_is_byte_identical_with_jobs_1_and_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stdin_at", [None, 2], ids=["files", "stdin-between-files"])
+def test_cli_alert_file_is_byte_identical_with_jobs_1_and_2(
+    tmp_path: Path, stdin_at: int | None
+) -> None:
     paths = _inputs(tmp_path)
+    piped = None
+    if stdin_at is not None:
+        # Standard input is read by the parent at its turn, between the workers' inputs.
+        piped = Path(paths[stdin_at]).read_bytes()
+        paths[stdin_at] = "-"
     written = []
     for jobs in ("1", "2"):
         output = tmp_path / f"alerts-{jobs}.ndjson"
         command = [sys.executable, "-m", "relaywatch.cli", "scan", "--jobs", jobs, "--format",
                    "ndjson", "--ingested", "2026-03-02T00:00:00Z", "--run-time",
                    "2026-03-02T00:00:00Z", "--no-progress", "-o", str(output), *paths]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, check=False, timeout=120)
+        done = subprocess.run(command, input=piped, capture_output=True, check=False, timeout=120)
         assert done.returncode == 0, done.stderr
         written.append(output.read_bytes())
     assert written[0] == written[1]

@@ -23,6 +23,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import BinaryIO
 
@@ -37,6 +38,7 @@ from relaywatch.detect.survey import (
     part_of,
     read_input,
 )
+from relaywatch.errors import RelaywatchError
 from relaywatch.rules.model import Rule
 from relaywatch.sources.context import Source
 
@@ -63,8 +65,14 @@ def gather(
     with tempfile.TemporaryDirectory(prefix="relaywatch-runs-", dir=plan.spill_dir) as scratch:
         share = max(plan.memory // (WINDOW * jobs), MIN_PART_MEMORY)
         worker_plan = replace(plan, spill_dir=scratch, memory=share)
-        with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
-            _pooled(pool, inputs, plan, state, jobs, progress=progress)
+        try:
+            with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
+                _pooled(pool, inputs, plan, state, jobs, progress=progress)
+        except BrokenProcessPool as error:
+            # A worker killed from outside (out of memory, a signal): say what to do.
+            raise RelaywatchError(
+                f"a reading process died ({error}); rerun with --jobs 1 or a smaller --sort-memory"
+            ) from error
 
 
 def _pooled(
