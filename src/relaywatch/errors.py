@@ -34,7 +34,8 @@ class EqlError(RelaywatchError):
             return f"{self.kind}: {self.message}"
         lines = self.text.splitlines() or [""]
         # A query that ends early points one past its last character: keep the caret visible.
-        shown = lines[min(self.line, len(lines)) - 1]
+        # Tabs become single spaces so that the caret lines up under the excerpt.
+        shown = lines[min(self.line, len(lines)) - 1].replace("\t", " ")
         offset = max(self.column - 1, 0)
         # Long lines are cut to a window around the column, marked with ellipses.
         start = max(offset - EXCERPT_WIDTH // 2, 0)

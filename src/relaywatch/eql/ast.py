@@ -207,11 +207,12 @@ Expr: TypeAlias = (
 PRECEDENCE_OR = 1
 PRECEDENCE_AND = 2
 PRECEDENCE_NOT = 3
-PRECEDENCE_PREDICATE = 4  # comparisons, in, :, like, regex
+PRECEDENCE_COMPARISON = 4
 PRECEDENCE_ADD = 5
 PRECEDENCE_MUL = 6
 PRECEDENCE_UNARY = 7
-PRECEDENCE_ATOM = 8
+PRECEDENCE_PREDICATE = 8  # in, :, like, regex: they attach to a primary (EqlBase.g4)
+PRECEDENCE_ATOM = 9
 
 
 def precedence(node: Expr) -> int:
@@ -221,7 +222,9 @@ def precedence(node: Expr) -> int:
         return PRECEDENCE_AND
     if isinstance(node, Not):
         return PRECEDENCE_NOT
-    if isinstance(node, Comparison | InSet | Match):
+    if isinstance(node, Comparison):
+        return PRECEDENCE_COMPARISON
+    if isinstance(node, InSet | Match):
         return PRECEDENCE_PREDICATE
     if isinstance(node, Arithmetic):
         return PRECEDENCE_ADD if node.op in "+-" else PRECEDENCE_MUL

@@ -28,13 +28,15 @@ from relaywatch.eql.combinators import conjunction, disjunction
 from relaywatch.eql.fields import Document, make_getter, scalar_values, typed_getter
 from relaywatch.eql.functions import FUNCTIONS
 from relaywatch.eql.regex import LuceneRegex, RegexError
-from relaywatch.eql.timestamps import timestamp_ms
+from relaywatch.eql.timestamps import date_literal_ms, timestamp_ms
 from relaywatch.eql.values import (
     DATE_FIELDS,
     IP_FIELDS,
     canonical_ip,
     compare,
     equal,
+    ip_sort_key,
+    ip_term_test,
     java_string,
 )
 from relaywatch.eql.wildcard import compile_lucene_wildcard, compile_wildcard, has_wildcard
@@ -177,6 +179,8 @@ class ConditionCompiler:
             return _constant(False)
         if left.name in DATE_FIELDS:
             return self.date_comparison(node, left, op, right.value)
+        if left.name in IP_FIELDS and isinstance(right.value, str):
+            return self.ip_comparison(node, left, op, right.value)
         literal = _literal_for(left, right.value)
         if op == "==":
             return _existential_equals(left, literal)
@@ -191,11 +195,30 @@ class ConditionCompiler:
 
         return _existential(left, ordered)
 
+    def ip_comparison(
+        self, node: ast.Comparison, field: ast.Field, op: str, text: str
+    ) -> Predicate:
+        """An ip field compares addresses, not strings: a term may be a CIDR block (the ip
+        field type accepts `10.0.0.0/8` in term queries) and ranges order addresses."""
+        if op in ("==", "!="):
+            positive = _existential(field, ip_term_test(text))
+            return positive if op == "==" else (lambda doc: not positive(doc))
+        bound = ip_sort_key(text)
+        if bound is None:
+            raise self.error(f"[{text}] is not an IP address", node)
+        outcome = _ORDERING[op]
+
+        def ordered(value: Any) -> bool:
+            key = ip_sort_key(value)
+            return key is not None and outcome(_sign(key - bound))
+
+        return _existential(field, ordered)
+
     def date_comparison(
         self, node: ast.Comparison, field: ast.Field, op: str, value: Any
     ) -> Predicate:
         try:
-            instant = timestamp_ms(value)
+            instant = date_literal_ms(value)
         except EqlRuntimeError:
             raise self.error(
                 f"cannot compare date field {field.name} with [{value}]", node
@@ -425,7 +448,8 @@ class ConditionCompiler:
             if value is not None:  # null list elements are skipped (InComparisons)
                 values.append(value)
         if isinstance(operand, ast.Field) and operand.name in IP_FIELDS:
-            values = [_literal_for(operand, value) for value in values]
+            tests = [ip_term_test(v) if isinstance(v, str) else _equals_test(v) for v in values]
+            return lambda value: any(test(value) for test in tests)
         if node.insensitive:
             folded = frozenset(v.lower() for v in values if isinstance(v, str))
             others = [v for v in values if not isinstance(v, str)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,26 +128,40 @@ def to_string(value: Any) -> str | None:
 
 
 def number(source: Any, base: Any = None) -> int | float | None:
+    """`ToNumberFunctionProcessor`: base 10 tries `Long.valueOf` then `Double.valueOf`;
+    a leading lower-case `0x` means base 16 when no base is given."""
     if source is None:
         return None
     if is_number(source):
         return source  # type: ignore[no-any-return]
     text = _text(source)
     assert text is not None
-    text = text.strip()
     radix = 10 if base is None else int(base)
-    if text.lower().startswith(("0x", "-0x", "+0x")) and base is None:
-        radix = 16
+    if base is None and text.startswith("0x"):
+        text, radix = text[2:], 16
+    if radix == 10:
+        return _java_long_or_double(text)
     try:
-        if radix == 10:
-            return int(text) if text.lstrip("+-").isdigit() else float(text)
-        sign = -1 if text.startswith("-") else 1
-        digits = text.lstrip("+-")
-        if radix == 16:
-            digits = digits.removeprefix("0x").removeprefix("0X")
-        return sign * int(digits, radix)
+        if not _JAVA_DIGITS.fullmatch(text):
+            raise ValueError(text)
+        return _checked(int(text, radix))
     except ValueError:
         raise EqlRuntimeError(f"number(): cannot parse {text!r} in base {radix}") from None
+
+
+_JAVA_DIGITS = re.compile(r"[+-]?[0-9A-Za-z]+")  # Long.parseLong: sign and digits, no blanks
+_JAVA_DOUBLE = re.compile(r"[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)")
+
+
+def _java_long_or_double(text: str) -> int | float:
+    if _JAVA_DIGITS.fullmatch(text) and text.lstrip("+-").isdigit():
+        value = int(text)
+        if LONG_MIN <= value <= LONG_MAX:
+            return value
+    stripped = text.strip()  # Double.valueOf ignores surrounding whitespace
+    if not _JAVA_DOUBLE.fullmatch(stripped):
+        raise EqlRuntimeError(f"number(): cannot parse {text!r}")
+    return float(stripped.rstrip("fFdD").replace("Infinity", "inf"))
 
 
 @lru_cache(maxsize=4096)
@@ -203,8 +218,12 @@ def divide(left: Any, right: Any) -> int | float | None:
             raise EqlRuntimeError("division by zero")
         quotient = abs(a) // abs(b)  # Java truncates integer division toward zero
         return _checked(quotient if (a >= 0) == (b >= 0) else -quotient)
-    if b == 0:
-        raise EqlRuntimeError("division by zero")
+    if b == 0:  # Java double division: infinities and NaN, no error
+        return (
+            math.nan
+            if a == 0 or math.isnan(a)
+            else math.copysign(math.inf, a) * math.copysign(1, b)
+        )
     return a / b
 
 
@@ -212,11 +231,13 @@ def modulo(left: Any, right: Any) -> int | float | None:
     if left is None or right is None:
         return None
     a, b = _arith(left), _arith(right)
-    if b == 0:
-        raise EqlRuntimeError("division by zero")
     if isinstance(a, int) and isinstance(b, int):
+        if b == 0:
+            raise EqlRuntimeError("division by zero")
         remainder = abs(a) % abs(b)  # Java's % takes the sign of the dividend
         return remainder if a >= 0 else -remainder
+    if b == 0 or math.isinf(a) or math.isnan(a) or math.isnan(b):
+        return math.nan  # Java double remainder
     return math.fmod(a, b)
 
 

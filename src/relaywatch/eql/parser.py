@@ -8,6 +8,7 @@ the registry here so that `str(ast)` prints their canonical camelCase spelling.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 
 from relaywatch.eql import ast
@@ -19,6 +20,7 @@ from relaywatch.errors import EqlCompileError, EqlSyntaxError
 # about ten parser frames; Elastic's catalog nests at most a handful of levels).
 MAX_DEPTH = 64
 MAX_RUNS = 100  # Elasticsearch accepts `with runs=N` for 1 <= N <= 100
+LONG_MAX = 2**63 - 1
 COMPARISON_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 MATCH_OPS = frozenset({":", "like", "like~", "regex", "regex~"})
 PIPES = frozenset({"head", "tail"})
@@ -121,8 +123,8 @@ class Parser:
                 maxspan = self.maxspan()
         elif self.is_keyword("with"):
             maxspan = self.maxspan()
-            if self.is_keyword("by"):
-                keys = self.join_keys()
+            if self.is_keyword("by"):  # LogicalPlanBuilder.visitSequence rejects this order
+                raise self.error("Please specify sequence [by] before [with] not after")
         stages = self.stages(allow_missing=True)
         until = None
         if self.is_keyword("until"):
@@ -195,6 +197,8 @@ class Parser:
                 unit,
             )
         self.advance()
+        if int(number.text) <= 0:
+            raise self.error("A positive maxspan value is required", number)
         return ast.TimeSpan(int(number.text), unit.text)
 
     def runs(self) -> int:
@@ -267,28 +271,36 @@ class Parser:
         return self.predicate()
 
     def predicate(self) -> ast.Expr:
+        """`valueExpression`: an operator expression, optionally compared with another."""
         start = self.current
         left = self.additive()
         if self.current.kind is Kind.OP and self.current.text in COMPARISON_OPS:
             op = self.advance().text
             right = self.additive()
             return ast.Comparison(op, left, right, start.line, start.column)
+        if self.is_op("="):
+            raise self.error(
+                "'=' is not an EQL comparison; use '==' (exact) or ':' (case-insensitive)"
+            )
+        return left
+
+    def suffixed(self) -> ast.Expr:
+        """`primaryExpression predicate?`: in EqlBase.g4 `in`, `:`, `like` and `regex`
+        attach to a primary, so `a + 1 in (2)` is `a + (1 in (2))`."""
+        start = self.current
+        operand = self.primary()
         if (
             self.is_keyword("not")
             and self.peek().kind is Kind.IDENT
             and self.peek().text in ("in", "in~")
         ):
             self.advance()
-            return ast.Not(self.in_set(left, start), start.line, start.column)
+            return ast.Not(self.in_set(operand, start), start.line, start.column)
         if self.is_keyword("in", "in~"):
-            return self.in_set(left, start)
+            return self.in_set(operand, start)
         if self.is_op(":") or self.is_keyword("like", "like~", "regex", "regex~"):
-            return self.match(left, start)
-        if self.is_op("="):
-            raise self.error(
-                "'=' is not an EQL comparison; use '==' (exact) or ':' (case-insensitive)"
-            )
-        return left
+            return self.match(operand, start)
+        return operand
 
     def in_set(self, operand: ast.Expr, start: Token) -> ast.InSet:
         insensitive = self.advance().text == "in~"
@@ -355,7 +367,7 @@ class Parser:
             if isinstance(operand, ast.Literal) and _is_number(operand.value):
                 return ast.Literal(-operand.value, sign.line, sign.column)  # type: ignore[operator]
             return ast.Negate(operand, sign.line, sign.column)
-        return self.primary()
+        return self.suffixed()
 
     def primary(self) -> ast.Expr:
         token = self.current
@@ -363,8 +375,11 @@ class Parser:
             self.advance()
             return ast.Literal(token.text, token.line, token.column)
         if token.kind is Kind.NUMBER:
+            value = _number(token.text)
+            if math.isinf(value) or (isinstance(value, int) and value > LONG_MAX):
+                raise self.error(f"Number [{token.text}] is too large")
             self.advance()
-            return ast.Literal(_number(token.text), token.line, token.column)
+            return ast.Literal(value, token.line, token.column)
         if self.is_op("("):
             self.advance()
             inner = self.expression()
@@ -375,8 +390,8 @@ class Parser:
             return self.field(optional=True, start=token)
         if token.kind is Kind.IDENT and token.text in ("null", "true", "false"):
             self.advance()
-            value = {"null": None, "true": True, "false": False}[token.text]
-            return ast.Literal(value, token.line, token.column)
+            constant = {"null": None, "true": True, "false": False}[token.text]
+            return ast.Literal(constant, token.line, token.column)
         if token.kind is Kind.IDENT and self.peek().kind is Kind.OP and self.peek().text == "(":
             return self.function_call()
         if token.kind is Kind.IDENT and token.text in KEYWORDS:

@@ -22,15 +22,25 @@ _GET_CODE = make_getter(CODE_FIELD)
 def event_route_key(doc: Document) -> tuple[Any, Any]:
     """(event.category, event.code) as a cache key: lists become tuples."""
     event = doc.get("event")
+    category = code = None
     if event.__class__ is dict:  # the nested ECS layout every shipper writes
         category = event.get("category")
         code = event.get("code")
-    else:
-        category, code = _GET_CATEGORY(doc), _GET_CODE(doc)
-    return (
-        category if category.__class__ is not list else tuple(category),
-        code if code.__class__ is not list else tuple(code),
-    )
+    if category is None:  # dotted keys, or a missing field: the general look-up
+        category = _GET_CATEGORY(doc)
+    if code is None:
+        code = _GET_CODE(doc)
+    return (_key_part(category), _key_part(code))
+
+
+def _key_part(value: Any) -> Any:
+    # Strings are the rule; anything else keeps its type in the key, so that `True`,
+    # `1` and `1.0` (equal in Python) do not share a cache entry.
+    if value.__class__ is str or value is None:
+        return value
+    if value.__class__ is list:
+        return tuple(_key_part(item) for item in value)
+    return (type(value).__name__, value)
 
 
 class RouteCache(Generic[T]):

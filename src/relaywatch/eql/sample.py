@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relaywatch.eql.stages import Filter, KeyValues, plain_key
+from relaywatch.eql.stages import Filter, KeyValues, plain_key, sortable
 
 if TYPE_CHECKING:
     from relaywatch.eql.query import Result
@@ -38,7 +38,7 @@ class SampleMatcher:
         from relaywatch.eql.query import Result  # noqa: PLC0415 - query imports this module
 
         complete = [(key, slots) for key, slots in self.slots.items() if all(slots)]
-        complete.sort(key=lambda pair: [str(part) for part in plain_key(pair[0])])
+        complete.sort(key=lambda pair: sortable(pair[0]))  # by value, as a composite agg
         return [
             Result([s[0] for s in slots if s], plain_key(key), [s[1] for s in slots if s])
             for key, slots in complete

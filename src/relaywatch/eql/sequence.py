@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from relaywatch.eql.stages import Filter, KeyValues, plain_key
+from relaywatch.eql.stages import Filter, KeyValues, plain_key, sortable
 
 Ordinal = tuple[int, int]  # (timestamp in ms, arrival number): unique and totally ordered
 
@@ -231,7 +231,7 @@ class SequenceMatcher:
         """Queue this event's completions; several (multi-valued keys) go in key order."""
         fresh = self._fresh
         if len(fresh) > 1:
-            fresh.sort(key=lambda candidate: _sortable(candidate.key))
+            fresh.sort(key=lambda candidate: sortable(candidate.key))
         for candidate in fresh:
             self.state.held.append(candidate)
             if candidate.deadline is not None:
@@ -293,14 +293,3 @@ class SequenceMatcher:
                     hits.popleft()
                 if not hits:
                     del stage[key]
-
-
-def _sortable(key: KeyValues) -> tuple[tuple[bool, str, Any], ...]:
-    return tuple(
-        (
-            part is None,
-            type(part).__name__,
-            part if isinstance(part, int | float | str) else str(part),
-        )
-        for part in key
-    )

@@ -82,6 +82,18 @@ def _distinct(values: list[Any]) -> list[Any]:
     return list(seen)
 
 
+def sortable(key: KeyValues) -> tuple[tuple[bool, str, Any], ...]:
+    """A sort key for join keys of mixed types: nulls last, then by type, then by value."""
+    return tuple(
+        (
+            part is None,
+            type(part).__name__,
+            part if isinstance(part, int | float | str) else str(part),
+        )
+        for part in key
+    )
+
+
 def plain_key(key: KeyValues) -> list[Any]:
     """Join key values as the response shows them."""
     return [part.value if isinstance(part, BoolKey) else part for part in key]
@@ -156,8 +168,12 @@ def category_matches(category: str | None, value: Any) -> bool:
 
 
 def code_of(value: Any) -> list[str]:
+    """Codes as strings, for routing; a whole float (4624.0) counts as its integer, since
+    the condition's `equal(4624.0, "4624")` is true as well."""
     if value is None:
         return []
     if value.__class__ is list:
-        return [str(item) for item in value if item is not None]
+        return [text for item in value if item is not None for text in code_of(item)]
+    if isinstance(value, float) and value.is_integer():
+        return [str(int(value)), str(value)]
     return [str(value)]

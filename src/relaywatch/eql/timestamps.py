@@ -31,6 +31,24 @@ def timestamp_ms(value: Any) -> int:
     raise EqlRuntimeError(f"not a timestamp: {value!r}")
 
 
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def date_literal_ms(value: Any) -> int:
+    """A date literal in a query, read as the `date` field's default format
+    `strict_date_optional_time||epoch_millis` does: the ISO form first, so "2020" is the
+    year 2020 and "2020-01" its January; other digit strings are epoch milliseconds."""
+    if isinstance(value, str):
+        partial = _PARTIAL_DATE.fullmatch(value.strip())
+        if partial is not None:
+            year, month = int(partial.group(1)), int(partial.group(2) or 1)
+            try:
+                return _millis(datetime(year, month, 1, tzinfo=UTC))
+            except ValueError:
+                raise EqlRuntimeError(f"not a date: {value!r}") from None
+    return timestamp_ms(value)
+
+
 def _parse_text(text: str) -> int:
     try:
         fast = _ZULU.fullmatch(text)

@@ -36,7 +36,7 @@ OPERATORS = ("==", "!=", "<=", ">=", "<", ">", ":", "=", "(", ")", "[", "]", ","
              "+", "-", "*", "/", "%", "!", "?")  # fmt: skip
 
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
-_IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_@]*~?")
+_IDENT = re.compile(r"[A-Za-z_@][A-Za-z0-9_]*~?")  # `@` only first, for @timestamp
 _NUMBER = re.compile(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 _SPACE = re.compile(r"\s+")
 MAX_QUERY_LENGTH = 1_000_000
@@ -96,12 +96,25 @@ class Lexer:
                 end = text.find("\n", self.pos)
                 self._advance((len(text) if end < 0 else end) - self.pos)
             elif text.startswith("/*", self.pos):
-                end = text.find("*/", self.pos + 2)
-                if end < 0:
-                    raise self._error("unterminated comment")
-                self._advance(end + 2 - self.pos)
+                self._advance(self._comment_end(self.pos) - self.pos)
             else:
                 return
+
+    def _comment_end(self, start: int) -> int:
+        """End of a `/* */` comment; they nest, as BRACKETED_COMMENT does in EqlBase.g4."""
+        depth, index, text = 0, start, self.text
+        while index < len(text):
+            if text.startswith("/*", index):
+                depth += 1
+                index += 2
+            elif text.startswith("*/", index):
+                depth -= 1
+                index += 2
+                if depth == 0:
+                    return index
+            else:
+                index += 1
+        raise self._error("unterminated comment")
 
     def _next(self) -> Token:
         char = self.text[self.pos]
@@ -132,7 +145,8 @@ class Lexer:
 
     def _raw_string(self) -> str:
         end = self.text.find('"""', self.pos + 3)
-        if end < 0:
+        newline = self.text.find("\n", self.pos + 3)
+        if end < 0 or 0 <= newline < end:  # raw strings stay on one line (EqlBase.g4)
             raise self._error("unterminated raw string")
         # A raw string may end with extra quotes: """a"""" is the text a".
         while self.text.startswith('"', end + 3):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +60,32 @@ def _parse_ip(value: str) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return str(address.ipv4_mapped)
     return str(address)
+
+
+def ip_sort_key(value: Any) -> int | None:
+    """An address as the number Lucene orders ip fields by (IPv4 mapped into IPv6)."""
+    canonical = canonical_ip(value)
+    if canonical is None:
+        return None
+    address = ipaddress.ip_address(canonical)
+    if isinstance(address, ipaddress.IPv4Address):
+        return int(address) + 0xFFFF_0000_0000
+    return int(address)
+
+
+def ip_term_test(text: str) -> Callable[[Any], bool]:
+    """A term on an ip field: one address, or every address of a CIDR block."""
+    if "/" in text:
+        try:
+            network = ipaddress.ip_network(text.strip(), strict=False)
+        except ValueError:
+            return lambda value: False
+        return lambda value: (
+            (canonical := canonical_ip(value)) is not None
+            and ipaddress.ip_address(canonical) in network
+        )
+    wanted = canonical_ip(text) or text
+    return lambda value: value == wanted
 
 
 def ip_value(value: Any) -> Any:
@@ -156,11 +183,3 @@ def compare(left: Any, right: Any) -> int | None:
     if a is not None and b is not None:
         return (a > b) - (a < b)
     return None
-
-
-def fold(text: str) -> str:
-    """Case folding as Java's `equalsIgnoreCase` / Lucene case-insensitive terms do it.
-
-    Per character, not `str.casefold()`, which maps 'ß' to 'ss' where Java does not.
-    """
-    return text.lower()
