@@ -192,7 +192,9 @@ def test_predicates_attach_to_a_primary_as_in_the_grammar(query: str, printed: s
 
 
 def test_sample_keys_sort_by_value() -> None:
-    docs = [{"event": {"category": c}, "k": k} for k in (10, 9) for c in ("a", "b")]
+    docs: list[dict[str, Any]] = [
+        {"event": {"category": c}, "k": k} for k in (10, 9) for c in ("a", "b")
+    ]
     results = list(eql.compile("sample by k [a where true] [b where true]").run(docs))
     assert [r.join_keys for r in results] == [[9], [10]]
 
