@@ -153,7 +153,7 @@ def test_ip_fields_compare_addresses_and_accept_cidr_terms(
 
 def test_dotted_event_code_is_routed_like_a_nested_one() -> None:
     query = eql.compile('authentication where event.code == "4624"')
-    docs = [
+    docs: list[dict[str, Any]] = [
         {"event": {"category": "authentication"}},
         {"event": {"category": "authentication"}, "event.code": "4624"},
         {"event": {"category": "authentication", "code": 4624.0}},
