@@ -301,6 +301,16 @@ def test_access_list_and_mask_are_decoded() -> None:
     assert data["AccessMaskDescription"] == ["Create Child"]
 
 
+def test_repeated_access_lists_give_each_document_its_own_lists() -> None:
+    # Decoded once per distinct text: a later document must not share (or see changes
+    # to) an earlier document's lists.
+    first, second = (run("5145", AccessMask="0x1", AccessList="%%4416") for _ in range(2))
+    first["winlog"]["event_data"]["AccessList"].append("changed")
+    data = second["winlog"]["event_data"]
+    assert data["AccessList"] == ["4416"]
+    assert data["AccessList"] is not first["winlog"]["event_data"]["AccessList"]
+
+
 def test_access_mask_codes_are_ored_as_numbers() -> None:
     data = run("4663", AccessMask="%%4416 %%1537")["winlog"]["event_data"]
     assert data["AccessMask"] == ["ReadData (or ListDirectory)", "DELETE"]
@@ -411,6 +421,32 @@ def test_permissions_change_4670_describes_the_security_descriptors() -> None:
     # The script's greedy DACL pattern runs on into the SACL, so its ACE is listed twice.
     assert data["NewSdDacl2"] == data["NewSdSacl0"]
     assert "Administrator" in doc["related"]["user"]
+
+
+BAD_MASK_SD = "O:BAD:(A;;RCSD;;;BA)(A;;0xZZ;;;S-1-5-21-1-2-3-500)"
+
+
+@pytest.mark.parametrize("seen_before", [False, True], ids=["first-time", "repeated"])
+def test_undecodable_ace_mask_fails_after_the_fields_written_before_it(seen_before: bool) -> None:
+    # Painless stops at the failing ACE: what it wrote before stays, the document gets the
+    # error. A descriptor seen before (cached) must end exactly the same way.
+    if seen_before:
+        run("4670", NewSd=BAD_MASK_SD)
+    doc = run("4670", NewSd=BAD_MASK_SD)
+    data = doc["winlog"]["event_data"]
+    assert data["NewSdOwner"] == "O:BA"
+    assert (
+        data["NewSdDacl0"] == "Built-in administrators :Access Allowed ([Read Permissions, Delete])"
+    )
+    assert "NewSdDacl1" not in data
+    assert doc["event"]["kind"] == "pipeline_error"
+    assert doc["error"]["message"] == ['For input string: "0xZZ"']
+
+
+def test_a_repeated_descriptor_names_its_privileged_grantee_in_every_document() -> None:
+    old_sd = "D:(A;;0x1f01ff;;;S-1-5-21-1-2-3-500)"
+    docs = [run("4670", SubjectUserName="admin", OldSd=old_sd) for _ in range(2)]
+    assert [doc["related"]["user"] for doc in docs] == [["admin", "Administrator"]] * 2
 
 
 def test_sid_list_is_split_and_described() -> None:
