@@ -19,6 +19,7 @@ import pytest
 from relaywatch.alerts.output import write_ndjson as write_alerts
 from relaywatch.detect import ScanResult, run_scan
 from relaywatch.detect.run import compile_rules, survey
+from relaywatch.detect.split import Piece, pieces
 from relaywatch.rules.model import Rule
 from tests.detect.conftest import NTLM, SMB, options
 from tests.detect.scenario import ATTACKER, logon, reflection, share_access, write_ndjson
@@ -124,3 +125,44 @@ def test_cli_alert_file_is_byte_identical_with_jobs_1_and_2(
         written.append(output.read_bytes())
     assert written[0] == written[1]
     assert written[0].count(b"\n") >= 4
+
+
+def _one_big_file(tmp: Path, bulk: bool) -> Path:
+    """Many lines with what a split must not disturb: blank lines, a cut line, a BOM, an
+    action line whose document comes after a blank line, and no final newline."""
+    lines = []
+    for n in range(60):
+        doc = share_access(f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}.000Z", n, "DC01$",
+                           "srvsvc", ATTACKER)  # fmt: skip
+        if bulk:
+            lines.append(json.dumps({"create": {"_index": "logs", "_id": f"id-{n}"}}))
+            if n % 7 == 0:
+                lines.append("")
+        lines.append(json.dumps(doc))
+        if n % 11 == 0:
+            lines += ["", '{"event": {"code": "5145"']
+    path = tmp / ("bulk.ndjson" if bulk else "big.ndjson")
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode())
+    return path
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["ndjson", "bulk"])
+def test_one_file_read_in_parts_gives_the_result_of_one_read(
+    tmp_path: Path, seed_rules: tuple[Rule, ...], bulk: bool
+) -> None:
+    path = str(_one_big_file(tmp_path, bulk))
+    alone = run_scan([path], seed_rules, options(jobs=1))
+    parts = run_scan([path], seed_rules, options(jobs=2, part_bytes=700))
+    assert _observable(parts) == _observable(alone)
+    assert len(pieces(path, Path(path).stat().st_size, 700)) > 5
+    assert alone.stats.rejected == 6  # the cut lines, with their line numbers
+    if bulk:
+        ids = {alert["kibana.alert.ancestors"][0]["id"] for alert in alone.alerts}
+        assert ids == {f"id-{n}" for n in range(60)}
+
+
+def test_a_file_that_is_one_json_document_is_not_split(tmp_path: Path) -> None:
+    path = tmp_path / "search.json"
+    hits = [{"_id": str(n), "_source": {"n": n}} for n in range(200)]
+    path.write_text(json.dumps({"hits": {"hits": hits}}, indent=2))
+    assert pieces(str(path), path.stat().st_size, 100) == [Piece(0, path.stat().st_size, 0)]

@@ -25,9 +25,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from functools import partial
 from typing import BinaryIO
 
 from relaywatch import eql
+from relaywatch.detect.split import PART_BYTES, Piece, open_piece, pieces
 from relaywatch.detect.survey import (
     Opener,
     Part,
@@ -53,11 +55,14 @@ def gather(
     plan: ReadPlan,
     state: Survey,
     jobs: int,
+    *,
     progress: Progress | None = None,
+    part_bytes: int = PART_BYTES,
 ) -> None:
-    """Read every input into `state`, on `jobs` processes when that can help."""
-    on_disk = sum(1 for source, _ in inputs if source.path is not None)
-    if jobs <= 1 or on_disk < 2:
+    """Read every input into `state`, on `jobs` processes when that can help; large NDJSON
+    files are read in parts of about `part_bytes` (`relaywatch.detect.split`)."""
+    tasks = _tasks(inputs, part_bytes) if jobs > 1 else []
+    if sum(1 for _, source, _, _ in tasks if source.path is not None) < 2:
         for index, (source, opener) in enumerate(inputs):
             read_input(index, source, opener, plan, state, progress=progress)
             _report(progress, state)
@@ -67,7 +72,7 @@ def gather(
         worker_plan = replace(plan, spill_dir=scratch, memory=share)
         try:
             with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
-                _pooled(pool, inputs, plan, state, jobs, progress=progress)
+                _pooled(pool, tasks, plan, state, jobs, progress=progress)
         except BrokenProcessPool as error:
             # A worker killed from outside (out of memory, a signal): say what to do.
             raise RelaywatchError(
@@ -75,9 +80,26 @@ def gather(
             ) from error
 
 
+Task = tuple[int, Source, Opener, Piece | None]
+
+
+def _tasks(inputs: Sequence[tuple[Source, Opener]], part_bytes: int) -> list[Task]:
+    """Inputs in order, each large NDJSON file on disk as its parts in order."""
+    tasks: list[Task] = []
+    for index, (source, opener) in enumerate(inputs):
+        parts = []
+        if source.path is not None and source.size is not None:
+            parts = pieces(source.path, source.size, part_bytes)
+        if len(parts) > 1:
+            tasks.extend((index, source, opener, piece) for piece in parts)
+        else:
+            tasks.append((index, source, opener, None))
+    return tasks
+
+
 def _pooled(
     pool: ProcessPoolExecutor,
-    inputs: Sequence[tuple[Source, Opener]],
+    tasks: Sequence[Task],
     plan: ReadPlan,
     state: Survey,
     jobs: int,
@@ -90,14 +112,14 @@ def _pooled(
         merge_part(state, pending.popleft().result())
         _report(progress, state)
 
-    for index, (source, opener) in enumerate(inputs):
+    for index, source, opener, piece in tasks:
         if source.path is None:
             while pending:
                 merge_next()
             read_input(index, source, opener, plan, state, progress=progress)
             _report(progress, state)
             continue
-        pending.append(pool.submit(_read_part, index, source))
+        pending.append(pool.submit(_read_part, index, source, piece))
         while len(pending) > WINDOW * jobs:
             merge_next()
     while pending:
@@ -124,12 +146,17 @@ def _start_worker(plan: ReadPlan) -> None:
     _worker = (plan, [(rule, eql.compile(rule.query)) for rule in plan.rules])
 
 
-def _read_part(index: int, source: Source) -> Part:
+def _read_part(index: int, source: Source, piece: Piece | None) -> Part:
     assert _worker is not None, "worker used before its initializer ran"
     plan, compiled = _worker
     state = new_survey(compiled, plan, named_runs=True)
-    assert source.path is not None
-    read_input(index, source, _opener(source.path), plan, state)
+    path = source.path
+    assert path is not None
+    if piece is None:
+        read_input(index, source, _opener(path), plan, state)
+    else:
+        opener = partial(open_piece, path, piece)
+        read_input(index, source, opener, plan, state, lines_before=piece.lines_before)
     return part_of(state)
 
 

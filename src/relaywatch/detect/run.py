@@ -21,6 +21,7 @@ from relaywatch.alerts.build import Alert
 from relaywatch.detect.coverage import HOST_FIELDS, CoverageReport, rule_fields
 from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY
 from relaywatch.detect.parallel import gather
+from relaywatch.detect.split import PART_BYTES
 from relaywatch.detect.survey import ReadPlan, Survey, Unordered, new_survey
 from relaywatch.ecs.hosts import HostInventory
 from relaywatch.errors import EqlError
@@ -53,7 +54,8 @@ class ScanOptions:
 
     `memory` (bytes) and `buffer_size` (records) bound what the time order holds before it
     spills sorted runs to `spill_dir`; `jobs` is the number of processes reading inputs
-    (1: all in this process; results are the same either way).
+    (1: all in this process; results are the same either way), reading NDJSON files larger
+    than twice `part_bytes` in parts of about that size.
     """
 
     context: AlertContext
@@ -63,6 +65,7 @@ class ScanOptions:
     memory: int = DEFAULT_MEMORY
     spill_dir: str | None = None
     jobs: int = 1
+    part_bytes: int = PART_BYTES
     ingested: str | None = None
     progress: Progress | None = None
 
@@ -155,7 +158,10 @@ def survey(
         spill_dir=options.spill_dir,
     )
     state = new_survey(compiled, plan)
-    gather(expand(list(paths)), plan, state, options.jobs, options.progress)
+    inputs = expand(list(paths))
+    gather(
+        inputs, plan, state, options.jobs, progress=options.progress, part_bytes=options.part_bytes
+    )
     return state
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from relaywatch import eql
@@ -26,7 +26,7 @@ from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY, Entry, TimeO
 from relaywatch.ecs.hostfacts import HostFacts
 from relaywatch.ecs.hosts import HostInventory
 from relaywatch.errors import EqlRuntimeError
-from relaywatch.records import Document, Provenance, Record
+from relaywatch.records import Document, Provenance, Record, Skip
 from relaywatch.rules.model import Rule
 from relaywatch.sources import ReadOptions, ReadStats
 from relaywatch.sources.context import Item, ReadContext, Source, reject
@@ -160,21 +160,37 @@ def read_input(
     plan: ReadPlan,
     state: Survey,
     *,
+    lines_before: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Read input number `index` of the run into `state`; `progress` gets the records
-    read so far every `PROGRESS_EVERY` records kept."""
+    read so far every `PROGRESS_EVERY` records kept.
+
+    With `lines_before`, the stream is a part of the input that starts after that many
+    lines (`relaywatch.detect.split`): positions are shifted to the whole input's."""
     if state.order is not None:
-        state.order.arrival = index << ARRIVAL_BITS
+        state.order.arrival = (index << ARRIVAL_BITS) + lines_before
     options = plan.options
     ctx = ReadContext(options, IngestClock(options.ingested), read_stream, state.stats)
     add = state.stats.add
-    for count, item in enumerate(_items(source, opener, ctx), start=1):
+    items = _items(source, opener, ctx)
+    if lines_before:
+        items = _shifted(items, lines_before)
+    for count, item in enumerate(items, start=1):
         add(item)
         if isinstance(item, Record):
             take(state, item, plan.inventory)
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(state.stats.read)
+
+
+def _shifted(items: Iterator[Item], lines: int) -> Iterator[Item]:
+    for item in items:
+        where = replace(item.provenance, position=item.provenance.position + lines)
+        if isinstance(item, Record):
+            yield Record(item.doc, where)
+        else:
+            yield Skip(where, item.reason, item.rejected)
 
 
 def _items(source: Source, opener: Opener, ctx: ReadContext) -> Iterator[Item]:

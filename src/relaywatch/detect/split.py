@@ -1,0 +1,123 @@
+"""One large NDJSON file in parts, so that several processes can read it.
+
+A part is a byte range that starts at a line and is read by the ordinary JSON reader
+(`relaywatch.sources.jsonfile`) as if it were a file of its own; its records' line
+numbers are then shifted by the lines before the range. For that to give exactly what
+reading the whole file gives, a part may only start where the reader carries nothing over
+from the line before, so a split point is a line that
+
+- parses as JSON on its own (the reader stays in line mode, never in whole-document mode,
+  and a part never starts blank), and
+- follows a line that is not blank and not a `_bulk` action line (an action line names
+  the `_id` of the document after it, possibly across blank lines).
+
+A file whose first line does not parse (a pretty-printed `_search` response, a JSON
+array, a compressed file) is never split. The check is conservative: a line that might be
+an action line (`{"index"` / `{"create"`) is never the line before a split.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import orjson
+
+PART_BYTES = 32 << 20
+_BOM = b"\xef\xbb\xbf"
+_MAYBE_ACTION = (b'{"index"', b'{"create"')
+_COUNT_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Bytes `start`..`end` of an input, after `lines_before` lines."""
+
+    start: int
+    end: int
+    lines_before: int
+
+
+def pieces(path: str, size: int, part_bytes: int = PART_BYTES) -> list[Piece]:
+    """The parts of the NDJSON file at `path`, or one piece: the whole file."""
+    whole = [Piece(0, size, 0)]
+    if size < 2 * part_bytes:
+        return whole
+    with open(path, "rb") as stream:
+        if not _parses(stream.readline().removeprefix(_BOM)):
+            return whole
+        starts = [0]
+        for target in range(part_bytes, size - part_bytes // 2, part_bytes):
+            if target <= starts[-1]:
+                continue
+            start = _split_point(stream, target)
+            if start is None:
+                break
+            starts.append(start)
+        counts = _lines_before(stream, starts)
+    ends = [*starts[1:], size]
+    return [Piece(s, e, n) for s, e, n in zip(starts, ends, counts, strict=True)]
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _split_point(stream: BinaryIO, target: int) -> int | None:
+    """The first safe line start after `target`, or None before the end of the file."""
+    stream.seek(target - 1)
+    stream.readline()  # the rest of the line `target` falls in
+    previous = stream.readline()
+    while True:
+        start = stream.tell()
+        line = stream.readline()
+        if not line:
+            return None
+        if previous.strip() and not previous.startswith(_MAYBE_ACTION) and _parses(line):
+            return start
+        previous = line
+
+
+def _lines_before(stream: BinaryIO, starts: list[int]) -> list[int]:
+    """How many lines end before each start (starts ascending)."""
+    stream.seek(0)
+    counts, lines, offset = [], 0, 0
+    for start in starts:
+        while offset < start:
+            block = stream.read(min(_COUNT_BLOCK, start - offset))
+            lines += block.count(b"\n")
+            offset += len(block)
+        counts.append(lines)
+    return counts
+
+
+class _Range(io.RawIOBase):
+    """Bytes `start`..`end` of a file, as a stream of their own."""
+
+    def __init__(self, path: str, start: int, end: int) -> None:
+        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed with the range
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._left <= 0:
+            return 0
+        count = self._file.readinto(memoryview(buffer)[: self._left]) or 0
+        self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def open_piece(path: str, piece: Piece) -> BinaryIO:
+    return io.BufferedReader(_Range(path, piece.start, piece.end), 1 << 16)
