@@ -6,8 +6,8 @@
 Corpora, built in a temporary directory at each run (nothing is copied into the
 repository):
 - NDJSON: `benchmarks/corpus.py`, `--events` ECS documents (with `host.ip`, as Winlogbeat
-  ships them) in `--files` files of consecutive time ranges; 10x = the same files linked
-  `--times` times over;
+  ships them) in `--files` files of consecutive time ranges (and once more as one file, which
+  the scan reads in parts); 10x = the same files linked `--times` times over;
 - .evtx: the real Security logs of ../shared/data/datasets, linked once (1x) and
   `--times` times (10x).
 
@@ -199,6 +199,7 @@ class Corpus:
     floor: str
     one: list[str]
     many: list[str]
+    single: list[str]  # the 1x corpus as one file (NDJSON: read in parts), or []
 
     @property
     def megabytes(self) -> float:
@@ -215,11 +216,15 @@ def build(workdir: Path, events: int, files: int, times: int) -> list[Corpus]:
             link = many_dir / f"{copy:03d}-{Path(path).name}"
             link.symlink_to(path)
             many.append(str(link))
+    single = workdir / "ndjson-single.ndjson"
+    with single.open("wb") as out:
+        for path in ndjson:
+            out.write(Path(path).read_bytes())
     evtx_one = [str(p) for p in link_evtx(workdir / "evtx-1", 1)]
     evtx_many = [str(p) for p in link_evtx(workdir / "evtx-many", times)]
     return [
-        Corpus("NDJSON", "ndjson-floor", ndjson, many),
-        Corpus(".evtx", "evtx-floor", evtx_one, evtx_many),
+        Corpus("NDJSON", "ndjson-floor", ndjson, many, [str(single)]),
+        Corpus(".evtx", "evtx-floor", evtx_one, evtx_many, []),
     ]
 
 
@@ -246,6 +251,10 @@ def run_corpus(
     rows.append(_row(f"{corpus.name} scan --jobs {args.jobs}", best, floor, corpus.megabytes))
     alone = measure("scan-1", corpus.one, workdir, args.repeat, args.jobs)
     rows.append(_row(f"{corpus.name} scan --jobs 1", alone, floor, corpus.megabytes))
+    if corpus.single:
+        whole = measure("scan", corpus.single, workdir, args.repeat, args.jobs)
+        label = f"{corpus.name} scan --jobs {args.jobs}, one file"
+        rows.append(_row(label, whole, floor, corpus.megabytes))
     many = measure("scan", corpus.many, workdir, 1, args.jobs)
     label = f"{corpus.name} scan --jobs {args.jobs}, {args.times}x"
     rows.append(_row(label, many, floor, corpus.megabytes * args.times, scale=args.times))
