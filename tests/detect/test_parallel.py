@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from relaywatch.alerts.output import write_ndjson as write_alerts
-from relaywatch.detect import ScanResult, run_scan
+from relaywatch.detect import ScanResult, run_scan, split
 from relaywatch.detect.run import compile_rules, survey
 from relaywatch.detect.split import Piece, pieces
 from relaywatch.rules.model import Rule
@@ -166,3 +166,23 @@ def test_a_file_that_is_one_json_document_is_not_split(tmp_path: Path) -> None:
     hits = [{"_id": str(n), "_source": {"n": n}} for n in range(200)]
     path.write_text(json.dumps({"hits": {"hits": hits}}, indent=2))
     assert pieces(str(path), path.stat().st_size, 100) == [Piece(0, path.stat().st_size, 0)]
+
+
+def test_no_split_follows_a_line_too_long_to_look_at(
+    tmp_path: Path, seed_rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(split, "LINE_LIMIT", 1000)
+    docs = [
+        share_access(f"2026-03-01T10:00:{n:02d}.000Z", n, "DC01$", "srvsvc", ATTACKER)
+        for n in range(40)
+    ]
+    docs[20]["padding"] = "x" * 3000  # longer than the limit
+    path = write_ndjson(tmp_path / "long.ndjson", docs)
+    text = path.read_bytes()
+    after_long = text.index(b"\n", text.index(b"xxxx")) + 1
+    found = pieces(str(path), len(text), 1500)
+    assert len(found) > 3
+    assert after_long not in [piece.start for piece in found]
+    alone = run_scan([str(path)], seed_rules, options(jobs=1))
+    parts = run_scan([str(path)], seed_rules, options(jobs=2, part_bytes=1500))
+    assert _observable(parts) == _observable(alone)

@@ -25,6 +25,7 @@ from typing import BinaryIO
 import orjson
 
 PART_BYTES = 32 << 20
+LINE_LIMIT = 16 << 20  # longer lines are never looked at whole while choosing splits
 _BOM = b"\xef\xbb\xbf"
 _MAYBE_ACTION = (b'{"index"', b'{"create"')
 _COUNT_BLOCK = 1 << 20
@@ -44,9 +45,17 @@ def pieces(path: str, size: int, part_bytes: int = PART_BYTES) -> list[Piece]:
     whole = [Piece(0, size, 0)]
     if size < 2 * part_bytes:
         return whole
+    try:
+        return _pieces(path, size, part_bytes) or whole
+    except OSError:
+        return whole  # the reader of the whole input reports what is wrong with it
+
+
+def _pieces(path: str, size: int, part_bytes: int) -> list[Piece]:
     with open(path, "rb") as stream:
-        if not _parses(stream.readline().removeprefix(_BOM)):
-            return whole
+        first = stream.readline(LINE_LIMIT + 1)
+        if len(first) > LINE_LIMIT or not _parses(first.removeprefix(_BOM)):
+            return []
         starts = [0]
         for target in range(part_bytes, size - part_bytes // 2, part_bytes):
             if target <= starts[-1]:
@@ -71,16 +80,27 @@ def _parses(line: bytes) -> bool:
 def _split_point(stream: BinaryIO, target: int) -> int | None:
     """The first safe line start after `target`, or None before the end of the file."""
     stream.seek(target - 1)
-    stream.readline()  # the rest of the line `target` falls in
-    previous = stream.readline()
+    _line(stream)  # the rest of the line `target` falls in
+    previous = _line(stream)
     while True:
         start = stream.tell()
-        line = stream.readline()
+        line = _line(stream)
         if not line:
             return None
         if previous.strip() and not previous.startswith(_MAYBE_ACTION) and _parses(line):
             return start
         previous = line
+
+
+def _line(stream: BinaryIO) -> bytes:
+    """The next line; a line longer than `LINE_LIMIT` is skipped whole and given as a
+    blank one, so that no split follows it (memory stays bounded)."""
+    line = stream.readline(LINE_LIMIT + 1)
+    if len(line) <= LINE_LIMIT or line.endswith(b"\n"):
+        return line
+    while (rest := stream.readline(LINE_LIMIT)) and not rest.endswith(b"\n"):
+        pass
+    return b"\n"
 
 
 def _lines_before(stream: BinaryIO, starts: list[int]) -> list[int]:
