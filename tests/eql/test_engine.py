@@ -238,3 +238,15 @@ def test_timestamps_become_epoch_milliseconds(text: str | int, millis: int) -> N
 def test_impossible_date_is_a_runtime_error() -> None:
     with pytest.raises(eql.EqlRuntimeError):
         eql.timestamp_ms("2026-02-30T10:00:01Z")
+
+
+def test_matcher_set_accepts_exactly_the_events_some_filter_takes() -> None:
+    queries = [
+        eql.compile('sequence by user.name [a where user.name : "x"] [b where true]'),
+        eql.compile("c where number(user.name) > 1"),
+    ]
+    combined = eql.MatcherSet(queries)
+    docs = events(("a", "x", "1"), ("a", "y", "2"), ("z", "x", "3"), ("c", "nan?", "4"))
+    assert [combined.accepts(doc) for doc in docs] == [True, False, False, True]
+    # accepts() changes nothing: the matchers still see the first stage as new.
+    assert [i for doc in docs for i, _ in combined.feed(doc)] == []

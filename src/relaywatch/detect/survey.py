@@ -15,7 +15,6 @@ the inputs one after the other would have made:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
@@ -32,7 +31,6 @@ from relaywatch.sources import ReadOptions, ReadStats
 from relaywatch.sources.context import Item, ReadContext, Source, reject
 from relaywatch.sources.options import IngestClock
 from relaywatch.sources.reader import read_stream
-from relaywatch.sources.stats import Rejections, Tally
 
 EXAMPLES_KEPT = 5
 PROGRESS_EVERY = 2_000
@@ -77,33 +75,18 @@ class Unordered:
 
 
 class StageCheck:
-    """Whether an event can change the state of any rule's matcher.
-
-    A matcher only acts on an event for which one of the conditions of the filters it is
-    routed to holds (`eql.Matcher.feed_routed`): any other event leaves it exactly as it
-    was. Elasticsearch works the same way, running each stage's filter as a search and
-    matching sequences over the hits. So only events some condition accepts are ordered
-    and fed; the check runs where the records are read (on every core), and the matchers
-    see far fewer events. An event whose condition fails with an error is kept, so that
-    the matcher counts the error as it would have.
+    """Whether an event can change the state of any rule's matcher
+    (`eql.MatcherSet.accepts`): only those are ordered and fed. The check runs where the
+    records are read, on every core, so the matchers see far fewer events.
     """
 
-    __slots__ = ("_conditions", "_routes")
+    __slots__ = ("_accepts",)
 
     def __init__(self, queries: Sequence[eql.Query]) -> None:
-        matchers = eql.MatcherSet(queries)
-        self._routes = matchers.routes
-        self._conditions = [matcher.conditions for matcher in matchers.matchers]
+        self._accepts = eql.MatcherSet(queries).accepts
 
     def __call__(self, doc: Document) -> bool:
-        for index, candidates in self._routes.get(doc):
-            conditions = self._conditions[index]
-            try:
-                if any(conditions[stage](doc) for stage in candidates):
-                    return True
-            except EqlRuntimeError:
-                return True
-        return False
+        return self._accepts(doc)
 
 
 @dataclass(slots=True)
@@ -253,41 +236,10 @@ def part_of(state: Survey) -> Part:
 
 def merge_part(state: Survey, part: Part) -> None:
     """Add a worker's survey of the next input to `state` (parts must come in input order)."""
-    merge_stats(state.stats, part.stats)
+    state.stats.merge(part.stats)
     state.coverage.merge(part.coverage)
-    merge_hosts(state.hosts, part.hosts)
+    state.hosts.merge(part.hosts)
     state.unordered.merge(part.unordered)
     state.timed += part.timed
     if state.order is not None:
         state.order.absorb(part.entries, part.runs, part.spilled)
-
-
-def merge_stats(into: ReadStats, other: ReadStats) -> None:
-    """Add the account of a later read to `into`, as if it had been counted there."""
-    for name, tally in other.by_source.items():
-        mine = into.by_source.setdefault(name, Tally())
-        mine.normalized += tally.normalized
-        mine.not_relevant += tally.not_relevant
-        mine.rejected += tally.rejected
-    into.by_code.update(other.by_code)
-    into.not_relevant_by_reason.update(other.not_relevant_by_reason)
-    for category, group in other.rejected_by_reason.items():
-        mine_group = into.rejected_by_reason.setdefault(category, Rejections())
-        mine_group.count += group.count
-        room = max(into.locations_per_reason - len(mine_group.examples), 0)
-        mine_group.examples.extend(group.examples[:room])
-
-
-def merge_hosts(into: HostFacts, other: HostFacts) -> None:
-    """Add the host facts of a later read to `into`.
-
-    Reaches into HostFacts' counters: they are sums (and the first spelling of a host
-    name seen wins, as in one read), so merging is exact. `HostFacts.merge` in
-    relaywatch.ecs.hostfacts would be the proper home for this.
-    """
-    for key, name in other._names.items():
-        into._names.setdefault(key, name)
-    into._documents.update(other._documents)
-    for table, theirs in ((into._missing, other._missing), (into._self_logons, other._self_logons)):
-        for key, counts in theirs.items():
-            table.setdefault(key, Counter()).update(counts)

@@ -115,6 +115,19 @@ class HostFacts:
             for address, count in sorted(self._self_logons.get(key, Counter()).items())
         )
 
+    def merge(self, other: HostFacts) -> None:
+        """Add another collector's observations (e.g. a worker's): the counters are sums
+        and the first spelling of a host name seen wins, as in one read, so it is exact."""
+        for key, name in other._names.items():
+            self._names.setdefault(key, name)
+        self._documents.update(other._documents)
+        for table, theirs in (
+            (self._missing, other._missing),
+            (self._self_logons, other._self_logons),
+        ):
+            for key, counts in theirs.items():
+                table.setdefault(key, Counter()).update(counts)
+
     def render(self, needed_by: Mapping[str, Sequence[str]] | None = None) -> list[str]:
         """The missing host facts grouped by field: which rules read it, which hosts lack
         it (with how many of their events), the fix, then any labelled suggestions.

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from relaywatch.eql.fields import Document
-from relaywatch.eql.query import Matcher, Query, Result
+from relaywatch.eql.query import DATA_ERRORS, Matcher, Query, Result
 from relaywatch.eql.routing import RouteCache
 
 Route = tuple[tuple[int, tuple[int, ...]], ...]  # (matcher index, its filter indexes)
@@ -35,6 +35,24 @@ class MatcherSet:
             if found:
                 out.extend((index, result) for result in found)
         return out
+
+    def accepts(self, doc: Document) -> bool:
+        """Whether any filter of any query accepts the event, changing no state.
+
+        A matcher acts only on events one of its routed conditions accepts, so an event
+        this says no to can be dropped before ordering (as ES's per-stage searches never
+        return it). An event whose condition fails on a bad value is accepted, so that
+        the matcher meets and counts the error itself.
+        """
+        for index, candidates in self.routes.get(doc):
+            conditions = self.matchers[index].conditions
+            try:
+                for stage in candidates:
+                    if conditions[stage](doc):
+                        return True
+            except DATA_ERRORS:
+                return True
+        return False
 
     def finish(self) -> list[tuple[int, Result]]:
         return [

@@ -52,6 +52,21 @@ class ReadStats:
         self.not_relevant_by_reason: Counter[str] = Counter()
         self.rejected_by_reason: dict[str, Rejections] = {}
 
+    def merge(self, other: ReadStats) -> None:
+        """Add the account of another read (e.g. a worker's) as if counted here."""
+        for name, tally in other.by_source.items():
+            mine = self.by_source.setdefault(name, Tally())
+            mine.normalized += tally.normalized
+            mine.not_relevant += tally.not_relevant
+            mine.rejected += tally.rejected
+        self.by_code.update(other.by_code)
+        self.not_relevant_by_reason.update(other.not_relevant_by_reason)
+        for category, group in other.rejected_by_reason.items():
+            mine_group = self.rejected_by_reason.setdefault(category, Rejections())
+            mine_group.count += group.count
+            room = max(self.locations_per_reason - len(mine_group.examples), 0)
+            mine_group.examples.extend(group.examples[:room])
+
     def track(self, items: Iterable[Record | Skip]) -> Iterator[Record | Skip]:
         """Pass the items of a read through unchanged, counting each one."""
         for item in items:
