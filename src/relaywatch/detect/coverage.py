@@ -24,7 +24,7 @@ from relaywatch import eql
 from relaywatch.alerts.fieldpath import get_path
 from relaywatch.ecs.hosts import document_host
 from relaywatch.eql import ast
-from relaywatch.eql.routing import Router
+from relaywatch.eql.routing import RouteCache, Router
 from relaywatch.rules.model import Rule
 
 # Facts about the host itself: a log either has them for a host or not, so they are judged
@@ -111,16 +111,24 @@ class Coverage:
     def __init__(self, compiled: Sequence[tuple[Rule, eql.Query]]) -> None:
         self._states = [_state(rule, query) for rule, query in compiled]
         self.codes_seen: Counter[str] = Counter()
+        # Which rules (and stages) an event reaches depends on its (category, code) only:
+        # one cached look-up for all rules instead of one per rule.
+        self._routes: RouteCache[tuple[tuple[int, tuple[int, ...]], ...]] = RouteCache(self._route)
 
     def observe(self, doc: dict[str, Any]) -> None:
         # Runs for every record a scan reads: the common shapes take the short paths.
         for code in _codes(_event_code(doc)):
             self.codes_seen[code] += 1
-        host: list[str] = []  # the document's host, looked up once for all rules
-        for state in self._states:
-            stages = state.router.candidates(doc)
-            if stages:
-                _observe(state, doc, stages, host)
+        seen = _Seen(doc)  # the document's host and host fields, looked up once for all rules
+        for index, stages in self._routes.get(doc):
+            _observe(self._states[index], doc, stages, seen)
+
+    def _route(self, doc: dict[str, Any]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        return tuple(
+            (index, stages)
+            for index, state in enumerate(self._states)
+            if (stages := state.router.candidates(doc))
+        )
 
     def report(self) -> CoverageReport:
         return CoverageReport(tuple(self._verdict(state) for state in self._states))
@@ -219,26 +227,48 @@ def _event_code(doc: Mapping[str, Any]) -> Any:
     return get_path(doc, "event.code")
 
 
-def _observe(
-    state: _RuleState, doc: Mapping[str, Any], stages: Sequence[int], host: list[str]
-) -> None:
+class _Seen:
+    """Per-document look-ups shared by every rule's observation."""
+
+    __slots__ = ("_doc", "_host", "_missing")
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self._doc = doc
+        self._host: str | None = None
+        self._missing: dict[str, bool] = {}
+
+    @property
+    def host(self) -> str:
+        if self._host is None:
+            self._host = document_host(self._doc) or "(unnamed host)"
+        return self._host
+
+    def lacks(self, name: str) -> bool:
+        missing = self._missing.get(name)
+        if missing is None:
+            missing = self._missing[name] = get_path(self._doc, name) is None
+        return missing
+
+
+def _observe(state: _RuleState, doc: Mapping[str, Any], stages: Sequence[int], seen: _Seen) -> None:
     state.events += 1
     per_stage = state.per_stage
     for stage in stages:
         per_stage[stage] += 1
     if len(state.present) < len(state.fields):
         for name in state.fields:
-            if name not in state.present and get_path(doc, name) is not None:
+            if name not in state.present and not seen.lacks(name):
                 state.present.add(name)
     if not state.host_fields:
         return
-    if not host:
-        host.append(document_host(doc) or "(unnamed host)")
-    name_of_host = host[0]
+    name_of_host = seen.host
     state.host_events[name_of_host] += 1
     for name in state.host_fields:
-        if get_path(doc, name) is None:
-            state.host_missing.setdefault(name, Counter())[name_of_host] += 1
+        if seen.lacks(name):
+            counts = state.host_missing.get(name)
+            if counts is None:
+                counts = state.host_missing[name] = Counter()
+            counts[name_of_host] += 1
 
 
 def _telemetry_findings(state: _RuleState, seen: Counter[str]) -> tuple[list[str], set[str]]:

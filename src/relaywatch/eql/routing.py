@@ -39,7 +39,11 @@ def _key_part(value: Any) -> Any:
     if value.__class__ is str or value is None:
         return value
     if value.__class__ is list:
-        return tuple(_key_part(item) for item in value)
+        key = tuple(value)
+        for item in key:
+            if item.__class__ is not str:
+                return tuple(_key_part(part) for part in value)
+        return key
     return (type(value).__name__, value)
 
 
