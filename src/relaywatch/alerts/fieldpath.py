@@ -19,7 +19,9 @@ def get_path(doc: Mapping[str, Any], path: str) -> Any:
     dot = path.find(".")
     while dot != -1:
         head = doc.get(path[:dot])
-        if isinstance(head, Mapping):
+        # `type(head) is dict` first: the Mapping ABC check is ten times slower, and
+        # documents are plain dicts but for the odd caller's Mapping.
+        if head.__class__ is dict or isinstance(head, Mapping):
             found = get_path(head, path[dot + 1 :])
             if found is not None:
                 return found
