@@ -28,7 +28,8 @@ from relaywatch.errors import EqlRuntimeError
 from relaywatch.records import Document, Provenance, Record, Skip
 from relaywatch.rules.model import Rule
 from relaywatch.sources import ReadOptions, ReadStats
-from relaywatch.sources.context import Item, ReadContext, Source, reject
+from relaywatch.sources import reader as sources_reader
+from relaywatch.sources.context import Item, ReadContext, Source
 from relaywatch.sources.options import IngestClock
 from relaywatch.sources.reader import read_stream
 
@@ -156,7 +157,7 @@ def read_input(
     options = plan.options
     ctx = ReadContext(options, IngestClock(options.ingested), read_stream, state.stats)
     add = state.stats.add
-    items = _items(source, opener, ctx)
+    items = sources_reader.read_input(source, opener, ctx)
     if lines_before:
         items = _shifted(items, lines_before)
     for count, item in enumerate(items, start=1):
@@ -174,17 +175,6 @@ def _shifted(items: Iterator[Item], lines: int) -> Iterator[Item]:
             yield Record(item.doc, where)
         else:
             yield Skip(where, item.reason, item.rejected)
-
-
-def _items(source: Source, opener: Opener, ctx: ReadContext) -> Iterator[Item]:
-    # As `relaywatch.sources.read` does for each input it expands to.
-    try:
-        stream = opener()
-    except OSError as error:
-        yield reject(source, 0, f"unreadable input: {error}")
-        return
-    with stream:
-        yield from read_stream(source, stream, ctx)
 
 
 def take(state: Survey, record: Record, inventory: HostInventory | None) -> None:

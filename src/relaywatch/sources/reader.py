@@ -55,13 +55,19 @@ def _counted(items: Iterator[Item], stats: ReadStats) -> Iterator[Item]:
 
 def _read_all(inputs: list[tuple[Source, Opener]], ctx: ReadContext) -> Iterator[Item]:
     for source, opener in inputs:
-        try:
-            stream = opener()
-        except OSError as error:
-            yield reject(source, 0, f"unreadable input: {error}")
-            continue
-        with stream:
-            yield from read_stream(source, stream, ctx)
+        yield from read_input(source, opener, ctx)
+
+
+def read_input(source: Source, opener: Opener, ctx: ReadContext) -> Iterator[Item]:
+    """One input (as `paths.expand` names it): opened, detected and read; an input that
+    cannot be opened is one located rejection."""
+    try:
+        stream = opener()
+    except OSError as error:
+        yield reject(source, 0, f"unreadable input: {error}")
+        return
+    with stream:
+        yield from read_stream(source, stream, ctx)
 
 
 def read_stream(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
