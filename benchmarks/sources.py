@@ -28,8 +28,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import orjson
-from evtx import PyEvtxParser
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from benchmarks.floors import evtx_floor, ndjson_floor
 from relaywatch.records import Record
 from relaywatch.sources import ReadOptions, ReadStats, read
 
@@ -38,24 +40,6 @@ SHARED = Path(os.environ.get("RELAYWATCH_SHARED", ROOT.parent / "shared"))
 INGESTED = "2026-01-01T00:00:00.000Z"
 RELAY_CODES = frozenset({"4624", "4625", "5140", "5145"})
 SECTION = "## Sources"
-
-
-def evtx_floor(paths: Sequence[str]) -> int:
-    count = 0
-    for path in paths:
-        for _ in PyEvtxParser(path).records_json():
-            count += 1
-    return count
-
-
-def ndjson_floor(paths: Sequence[str]) -> int:
-    count = 0
-    for path in paths:
-        with open(path, "rb") as lines:
-            for line in lines:
-                orjson.loads(line)
-                count += 1
-    return count
 
 
 def reader(codes: frozenset[str] | None) -> Callable[[Sequence[str]], int]:
