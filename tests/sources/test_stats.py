@@ -50,6 +50,7 @@ def test_summary_names_each_rejection_category_with_locations() -> None:
         "    at a.json:3: unexpected character",
         "    at a.json:7: unexpected character",
         "    ... and 1 more",
+        "  not relevant 1: event.code not relevant",
     ]
     assert stats.by_code == {"4624": 1}
     assert stats.to_dict()["sources"]["a.json"] == {

@@ -9,10 +9,13 @@ because a scan over broken input is not a result to act on).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 
@@ -30,6 +33,7 @@ from relaywatch.detect.options import (
 )
 from relaywatch.detect.report import print_lines, print_scan_summary
 from relaywatch.detect.run import ScanOptions, ScanResult, run_scan
+from relaywatch.errors import RelaywatchError
 from relaywatch.rules import RuleSet
 from relaywatch.rules.options import RuleChoice, add_rule_options, load_choice, runnable_rules
 
@@ -65,7 +69,12 @@ def register(subparsers: Any) -> None:
         choices=sorted(FORMATS),
         help="what standard output shows (default table, with the summary)",
     )
-    out.add_argument("--space", default="default", help="Kibana space id (default 'default')")
+    out.add_argument(
+        "--space",
+        default="default",
+        type=space_id,
+        help="Kibana space id, lower-case a-z 0-9 _ - (default 'default')",
+    )
     out.add_argument(
         "--run-time",
         metavar="TIME",
@@ -90,17 +99,47 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def space_id(text: str) -> str:
+    """Kibana space ids are lower-case letters, digits, `_` and `-`: they become part of
+    the alerts index name, which Elasticsearch would refuse otherwise."""
+    if not _SPACE_ID.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"not a Kibana space id: {text!r} (use a-z, 0-9, _ and -)")
+    return text
+
+
+_SPACE_ID = re.compile(r"[a-z0-9_-]+")
+
+
 def run(args: argparse.Namespace) -> int:
     choice = RuleChoice.from_args(args)
     _report_rule_problems(load_choice(choice))
     ruleset = runnable_rules(choice)
     options = _options(args)
-    with progress_bar(args) as progress:
-        result = run_scan(args.paths, ruleset.rules, _with_progress(options, progress))
-    with open(args.output, "w", encoding="utf-8") as handle:
-        write_ndjson(result.alerts, handle)
-    _show(args, result)
+    # Open the alert file before reading anything: a scan must not be lost at the end
+    # because its output path is wrong. `-o -` writes the alerts to standard output.
+    with _alert_sink(args.output) as sink:
+        with progress_bar(args) as progress:
+            result = run_scan(args.paths, ruleset.rules, _with_progress(options, progress))
+        write_ndjson(result.alerts, sink)
+    if args.output != "-":
+        _show(args, result)
+    else:
+        _summary_only(args, result)
     return exit_status(args, result)
+
+
+@contextmanager
+def _alert_sink(path: str) -> Iterator[TextIO]:
+    if path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise RelaywatchError(f"cannot write the alert file {path!r}: {error.strerror}") from None
+    with handle:
+        yield handle
 
 
 def _options(args: argparse.Namespace) -> ScanOptions:
@@ -140,6 +179,13 @@ def _show(args: argparse.Namespace, result: ScanResult) -> None:
     console = Console(stderr=not to_stdout, highlight=False, soft_wrap=True, width=width)
     print_scan_summary(console, result)
     print_lines(console, [f"alerts written to {args.output}"])
+
+
+def _summary_only(args: argparse.Namespace, result: ScanResult) -> None:
+    """With `-o -` standard output holds the alert NDJSON; the summary goes to stderr."""
+    width = None if sys.stderr.isatty() else 200
+    console = Console(stderr=True, highlight=False, soft_wrap=True, width=width)
+    print_scan_summary(console, result)
 
 
 def exit_status(args: argparse.Namespace, result: ScanResult) -> int:

@@ -83,7 +83,11 @@ def read_stream(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[
     name = detect(head)
     if name is None:
         reason = f"unrecognized format: input starts with {head[:16]!r}"
-        return iter([Skip(Provenance(source.name, 0), reason, rejected=not source.discovered)])
+        # A file found while walking a folder may be anything (a README, an inventory):
+        # skipped, not rejected. One named on the command line, or one whose name says it
+        # is an event log, is bad input: rejected, so that --max-errors sees it.
+        rejected = not source.discovered or source.name.lower().endswith(LOG_SUFFIXES)
+        return iter([Skip(Provenance(source.name, 0), reason, rejected=rejected)])
     return READERS[name](source, buffered, ctx)
 
 
@@ -105,6 +109,10 @@ def _read_blank(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[
             yield from read_stream(source, prepend(content, stream), ctx)
             return
 
+
+LOG_SUFFIXES = (
+    ".evtx", ".json", ".ndjson", ".jsonl", ".xml", ".gz", ".zip", ".tar", ".tgz", ".log"
+)
 
 READERS: dict[str, Reader] = {
     "empty": _read_blank,

@@ -120,6 +120,8 @@ class ReadStats:
             hidden = group.count - len(group.examples)
             if hidden > 0:
                 lines.append(f"    ... and {hidden} more")
+        for reason, count in sorted(self.not_relevant_by_reason.items()):
+            lines.append(f"  not relevant {count}: {reason}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
