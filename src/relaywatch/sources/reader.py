@@ -110,9 +110,7 @@ def _read_blank(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[
             return
 
 
-LOG_SUFFIXES = (
-    ".evtx", ".json", ".ndjson", ".jsonl", ".xml", ".gz", ".zip", ".tar", ".tgz", ".log"
-)
+LOG_SUFFIXES = (".evtx", ".json", ".ndjson", ".jsonl", ".xml", ".gz", ".zip", ".tar", ".tgz")
 
 READERS: dict[str, Reader] = {
     "empty": _read_blank,
