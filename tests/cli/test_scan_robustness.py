@@ -48,3 +48,24 @@ def test_garbage_named_like_a_log_in_a_folder_is_rejected(tmp_path: Path) -> Non
     assert done.returncode == 3
     assert "rejected 1: unrecognized format" in done.stdout
     assert "not relevant 1: unrecognized format" in done.stdout
+
+
+def test_the_same_events_read_twice_give_each_alert_once(tmp_path: Path) -> None:
+    out = tmp_path / "a.ndjson"
+    dc01 = str(DEMO / "dc01-security.ndjson")
+    args = (
+        "scan",
+        "--no-progress",
+        "--run-time",
+        "2026-11-24T00:00:00Z",
+        "--hosts",
+        str(DEMO / "hosts.csv"),
+        "-o",
+        str(out),
+    )
+    once = relaywatch(*args, dc01)
+    once_ids = sorted(line for line in out.read_text().splitlines())
+    twice = relaywatch(*args, dc01, dc01)
+    assert once.returncode == twice.returncode == 0
+    assert sorted(out.read_text().splitlines()) == once_ids
+    assert "duplicates of the same events dropped" in twice.stdout

@@ -82,10 +82,15 @@ def coverage_lines(report: CoverageReport, host_lines: list[str]) -> list[str]:
 
 def throughput_line(result: ScanResult) -> str:
     spilled = f", sort spilled {result.spilled_runs} runs to disk" if result.spilled_runs else ""
+    duplicates = (
+        f" ({result.duplicates} duplicates of the same events dropped: inputs overlap)"
+        if result.duplicates
+        else ""
+    )
     return (
         f"{result.stats.read} records in {result.elapsed:.2f}s "
         f"({result.events_per_second:,.0f} events/s); {result.ordered} ordered by time{spilled}; "
-        f"{len(result.alerts)} alert documents"
+        f"{len(result.alerts)} alert documents{duplicates}"
     )
 
 

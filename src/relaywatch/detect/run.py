@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from relaywatch import eql
 from relaywatch.alerts import AlertContext, build_alerts
 from relaywatch.alerts.build import Alert
+from relaywatch.alerts.dedupe import new_alerts
 from relaywatch.detect.coverage import HOST_FIELDS, CoverageReport, rule_fields
 from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY
 from relaywatch.detect.parallel import gather
@@ -100,6 +101,7 @@ class ScanResult:
     ordered: int = 0
     held: int = 0
     spilled_runs: int = 0
+    duplicates: int = 0  # alert documents dropped because an identical id was already built
 
     @property
     def rejected(self) -> int:
@@ -173,9 +175,13 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
     assert state.order is not None
     runs = [RuleRun(rule) for rule, _ in compiled]
     spilled = state.order.spilled_runs
-    alerts = _evaluate(compiled, runs, state.order, options)
+    built = _evaluate(compiled, runs, state.order, options)
+    # The same event read twice (a live log and its shadow copy, overlapping exports)
+    # gives the same deterministic alert ids; Kibana writes an id once, and so do we.
+    alerts = [dict(alert) for alert in new_alerts(built, set())]
     return ScanResult(
         alerts=alerts,
+        duplicates=len(built) - len(alerts),
         runs=runs,
         stats=state.stats,
         coverage=state.coverage.report(),
