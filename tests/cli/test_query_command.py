@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 
 def relaywatch(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -59,13 +60,14 @@ def test_event_query_reads_standard_input_and_prints_documents() -> None:
     assert b"1 results" in done.stderr
 
 
-def test_size_stops_after_n_results(tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [0, 3])
+def test_size_stops_after_n_results(tmp_path: Path, size: int) -> None:
     path = tmp_path / "many.ndjson"
     path.write_bytes(
         ndjson(*(doc(f"2026-01-01T00:00:{i:02d}Z", "file", f"u{i}") for i in range(10)))
     )
-    done = relaywatch("query", "file where true", str(path), "--size", "3", "--quiet")
-    assert len(done.stdout.splitlines()) == 3
+    done = relaywatch("query", "file where true", str(path), "--size", str(size), "--quiet")
+    assert len(done.stdout.splitlines()) == size
 
 
 def test_bad_query_is_a_usage_error_with_a_caret(tmp_path: Path) -> None:

@@ -204,3 +204,9 @@ def test_caret_lines_up_under_tabs() -> None:
         eql.compile("process where\ta ==")
     excerpt, caret = str(caught.value).splitlines()[1:3]
     assert caret.index("^") == len(excerpt)  # one past the end, where the value is missing
+
+
+@pytest.mark.parametrize("query", ["file where 1", 'file where "x"', "file where not 1"])
+def test_non_boolean_constant_condition_is_a_compile_error(query: str) -> None:
+    with pytest.raises(eql.EqlCompileError, match="condition must be boolean"):
+        eql.compile(query)

@@ -52,10 +52,10 @@ def run(args: argparse.Namespace) -> int:
     printed = 0
     out = sys.stdout.buffer
     for result in _results(query, order):
-        out.write(orjson.dumps(_shape(query, result), default=str) + b"\n")
-        printed += 1
         if args.size is not None and printed >= args.size:
             break
+        out.write(orjson.dumps(_shape(query, result), default=str) + b"\n")
+        printed += 1
     out.flush()
     if not args.quiet:
         _report(stats, unordered, printed)

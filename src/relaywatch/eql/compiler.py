@@ -75,6 +75,7 @@ class ConditionCompiler:
             # ConstantFolding is three-valued and PruneFilters drops a null filter, so
             # `not null` and `false or not null` match nothing (eql-semantics.md §4).
             self.check_script(node)
+            self.check_constant_boolean(node)
             return _constant(self.fold(node) is True)
         if isinstance(node, ast.And):
             ranked = sorted(node.terms, key=_cost)  # cheapest first until the data speaks
@@ -87,6 +88,16 @@ class ConditionCompiler:
         self.check_script(node)
         self.check_boolean(node)
         return self.leaf(node)
+
+    def check_constant_boolean(self, node: ast.Expr) -> None:
+        """`file where 1` is a verification error in ES: a condition must be boolean."""
+        if isinstance(node, ast.And | ast.Or):
+            for term in node.terms:
+                self.check_constant_boolean(term)
+        elif isinstance(node, ast.Not):
+            self.check_constant_boolean(node.operand)
+        else:
+            self.check_boolean(node)
 
     def check_boolean(self, node: ast.Expr) -> None:
         if isinstance(node, (*_BOOLEAN_NODES, ast.Field)):
