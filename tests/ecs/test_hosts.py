@@ -172,3 +172,10 @@ def test_mapped_ipv4_in_inventory_is_stored_as_ipv4(tmp_path: Path) -> None:
         "DC01"
     )
     assert entry is not None and entry.ips == ("10.0.0.5",)
+
+
+def test_csv_row_with_more_fields_than_the_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "hosts.csv"
+    path.write_text("name,ips\nIEWIN7,1.1.1.1,10.0.2.15\n")
+    with pytest.raises(InventoryError, match=r"hosts.csv:2: row has 1 more field.*separate"):
+        load_inventory(path)

@@ -170,6 +170,14 @@ def _csv_rows(file: Path, text: str) -> Iterator[_Row]:
             f"{file}:1: CSV header must have a 'name' column (got {sorted(fields)})"
         )
     for row in reader:
+        extra = row.get(None)  # DictReader puts surplus cells under the None key
+        if extra:
+            # `IEWIN7,1.1.1.1,10.0.2.15` would silently lose an address: the host's own
+            # traffic would then raise alerts. Refuse the row instead.
+            raise InventoryError(
+                f"{file}:{reader.line_num}: row has {len(extra)} more field(s) than the header; "
+                "separate several addresses with ';' (name,ips: HOST,10.0.0.1;10.0.0.2)"
+            )
         cells = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
         ips = [part for part in cells.get("ips", "").split(";") if part.strip()]
         yield _Row(
