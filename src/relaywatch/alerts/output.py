@@ -36,6 +36,8 @@ Alert = Mapping[str, Any]
 Writer = Callable[[Sequence[Alert], IO[str]], None]
 
 SEVERITY_STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
+UNBROKEN_COLUMNS = frozenset({"time", "severity", "host", "source_ip"})
+MIN_WIDTHS = {"rule": 18, "account": 10, "object": 10}
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Time", "time"),
     ("Severity", "severity"),
@@ -89,8 +91,16 @@ def alert_table(alerts: Sequence[Alert]) -> Table:
     # Sorted by event time: the order an analyst reconstructs an attack in.
     rows = sorted(alert_rows(alerts), key=lambda row: row.time)
     table = Table(title=f"{len(rows)} alert{'s' if len(rows) != 1 else ''}", show_lines=False)
-    for header, _ in TABLE_COLUMNS:
-        table.add_column(header, overflow="fold")
+    for header, name in TABLE_COLUMNS:
+        # Values an analyst copies (time, host, address) never break mid-value; the rule
+        # name and the object path wrap first when the terminal is narrow.
+        whole = name in UNBROKEN_COLUMNS
+        table.add_column(
+            header,
+            overflow="ellipsis" if whole else "fold",
+            no_wrap=whole,
+            min_width=MIN_WIDTHS.get(name),
+        )
     for row in rows:
         cells = [Text(getattr(row, name)) for _, name in TABLE_COLUMNS]
         cells[1].stylize(SEVERITY_STYLES.get(row.severity, ""))
