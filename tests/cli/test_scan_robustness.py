@@ -69,3 +69,11 @@ def test_the_same_events_read_twice_give_each_alert_once(tmp_path: Path) -> None
     assert once.returncode == twice.returncode == 0
     assert sorted(out.read_text().splitlines()) == once_ids
     assert "duplicates of the same events dropped" in twice.stdout
+
+
+def test_utf16_ndjson_from_powershell_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "fs01.ndjson"
+    path.write_bytes((DEMO / "fs01-security.ndjson").read_text().encode("utf-16"))
+    done = relaywatch("scan", "--no-progress", "-o", str(tmp_path / "a.ndjson"), str(path))
+    assert done.returncode == 0
+    assert "93 normalized, 0 not relevant, 0 rejected" in done.stdout

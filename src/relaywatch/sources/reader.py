@@ -8,6 +8,7 @@ come in the order the input holds them. Nothing is sorted by time here.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
@@ -88,6 +89,10 @@ def read_stream(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[
         # is an event log, is bad input: rejected, so that --max-errors sees it.
         rejected = not source.discovered or source.name.lower().endswith(LOG_SUFFIXES)
         return iter([Skip(Provenance(source.name, 0), reason, rejected=rejected)])
+    if name == "json" and head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Windows PowerShell 5 writes UTF-16 with `>`: read it as the UTF-8 it stands for
+        # (the XML reader decodes UTF-16 itself).
+        buffered = codecs.EncodedFile(buffered, data_encoding="utf-8", file_encoding="utf-16")
     return READERS[name](source, buffered, ctx)
 
 
