@@ -77,3 +77,11 @@ def test_utf16_ndjson_from_powershell_is_read(tmp_path: Path) -> None:
     done = relaywatch("scan", "--no-progress", "-o", str(tmp_path / "a.ndjson"), str(path))
     assert done.returncode == 0
     assert "93 normalized, 0 not relevant, 0 rejected" in done.stdout
+
+
+def test_a_run_with_no_usable_input_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("garbage\n")
+    for command in ("scan", "coverage"):
+        done = relaywatch(command, "--no-progress", str(path), cwd=tmp_path)
+        assert "NO USABLE INPUT" in done.stdout

@@ -25,7 +25,13 @@ from relaywatch.detect.options import (
     jobs_from,
     progress_bar,
 )
-from relaywatch.detect.report import code_line, coverage_lines, print_lines, rejected_lines
+from relaywatch.detect.report import (
+    code_line,
+    coverage_lines,
+    no_input_line,
+    print_lines,
+    rejected_lines,
+)
 from relaywatch.detect.run import ScanOptions, Survey, compile_rules, host_lines, survey
 from relaywatch.rules.options import RuleChoice, add_rule_options, runnable_rules
 
@@ -65,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     print_lines(console, state.stats.summary_lines()[:1])
     print_lines(console, [code_line(state.stats)])
     print_lines(console, rejected_lines(state.stats, state.unordered)[1:])
+    print_lines(console, no_input_line(state.stats), "bold red")
     print_lines(console, coverage_lines(report, hosts))
     return EXIT_OK
 

@@ -31,8 +31,26 @@ def sources_table(stats: ReadStats) -> Table:
 
 
 def code_line(stats: ReadStats) -> str:
-    codes = ", ".join(f"{code}: {count}" for code, count in sorted(stats.by_code.items()))
+    ordered = sorted(stats.by_code.items(), key=lambda pair: _code_order(pair[0]))
+    codes = ", ".join(f"{code}: {count}" for code, count in ordered)
     return f"events per code: {codes or '(none)'}"
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    # Event ids read as numbers (4624 before 10000); anything else after them, as text.
+    return (int(code), "") if code.isdigit() else (1 << 62, code)
+
+
+def no_input_line(stats: ReadStats) -> list[str]:
+    """Said loudly when nothing could be used: coverage advice would otherwise blame
+    the audit policy for what is really unreadable input."""
+    if stats.normalized or not stats.read:
+        return []
+    return [
+        f"NO USABLE INPUT: none of the {stats.read} records read could be used "
+        f"({stats.rejected} rejected, {stats.not_relevant} not relevant); "
+        "the coverage notes below describe the input, not the audit policy"
+    ]
 
 
 def rejected_lines(stats: ReadStats, unordered: Unordered) -> list[str]:
@@ -103,6 +121,7 @@ def print_scan_summary(console: Console, result: ScanResult) -> None:
     console.print(sources_table(result.stats))
     print_lines(console, [code_line(result.stats)])
     print_lines(console, rejected_lines(result.stats, result.unordered))
+    print_lines(console, no_input_line(result.stats), "bold red")
     console.print(rules_table(result.runs))
     print_lines(console, engine_error_lines(result.runs), "yellow")
     style = "yellow" if any(r.status == UNRESOLVED for r in result.coverage.rules) else ""
