@@ -58,5 +58,8 @@ def runnable_rules(choice: RuleChoice) -> RuleSet:
     ruleset = load_choice(choice)
     if not ruleset.rules:
         where = ", ".join(choice.paths) or "the built-in pack"
-        raise RuleError(f"no runnable rule selected (from {where}); see the problems above")
+        why = "see the problems above" if ruleset.errors else "no rule files were found there"
+        if choice.rule_ids and not ruleset.errors:
+            why = "no loaded rule has the --rule-id given"
+        raise RuleError(f"no runnable rule selected (from {where}): {why}")
     return ruleset
