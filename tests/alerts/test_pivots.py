@@ -47,15 +47,22 @@ def test_or_groups_and_multi_valued_fields() -> None:
 
 def test_group_with_a_missing_field_is_left_out_and_reported() -> None:
     filled = fill_pivot(
-        pivot("p", (("host.id", "{{host.id}}"),), (("source.ip", "{{source.ip}}"),)), ALERT, ANCHOR
+        pivot("p", (("user.id", "{{user.id}}"),), (("source.ip", "{{source.ip}}"),)), ALERT, ANCHOR
     )
     assert filled.kql == '(source.ip: "10.20.30.40")'
-    assert filled.unresolved == ("host.id",)
+    assert filled.unresolved == ("user.id",)
 
 
 def test_nothing_resolvable_gives_no_query() -> None:
-    filled = fill_pivot(pivot("p", (("host.id", "{{host.id}}"),)), ALERT, ANCHOR)
+    filled = fill_pivot(pivot("p", (("user.id", "{{user.id}}"),)), ALERT, ANCHOR)
     assert (filled.kql, filled.eql) == (None, None)
+
+
+def test_missing_host_id_falls_back_to_the_host_name_and_says_so() -> None:
+    filled = fill_pivot(pivot("p", (("host.id", "{{host.id}}"),)), ALERT, ANCHOR)
+    assert filled.kql is not None and filled.kql.startswith("(host.name: ")
+    assert filled.unresolved == ()
+    assert filled.substituted == ("host.id unknown (add an id column to --hosts): host.name used",)
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,7 @@ def _pivot_text(pivot: Mapping[str, Any]) -> str:
         lines.append(
             f"    not filled (field missing on the alert): {', '.join(pivot['unresolved'])}"
         )
+    lines.extend(f"    note: {note}" for note in pivot.get("substituted") or ())
     return "\n".join(lines) + "\n"
 
 

@@ -17,6 +17,7 @@ the events, which would make "the last hour" miss them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -46,9 +47,11 @@ class FilledPivot:
     start: str | None
     end: str | None
     unresolved: tuple[str, ...]
+    substituted: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "substituted": list(self.substituted),
             "label": self.label,
             "kql": self.kql,
             "eql": self.eql,
@@ -67,8 +70,9 @@ def fill_pivot(pivot: Pivot, alert: Mapping[str, Any], anchor: datetime) -> Fill
     (and its fields listed as unresolved) rather than run with the term silently dropped."""
     groups: list[list[tuple[Provider, list[str]]]] = []
     unresolved: list[str] = []
+    substituted: list[str] = []
     for group in pivot.providers:
-        terms = [(provider, _values(provider, alert)) for provider in group]
+        terms = [_term(provider, alert, substituted) for provider in group]
         missing = [provider.value for provider, values in terms if not values]
         if missing:
             unresolved.extend(_template_field(value) or value for value in missing)
@@ -81,7 +85,30 @@ def fill_pivot(pivot: Pivot, alert: Mapping[str, Any], anchor: datetime) -> Fill
         start=_resolve_time(pivot.relative_from, anchor),
         end=_resolve_time(pivot.relative_to, anchor),
         unresolved=tuple(dict.fromkeys(unresolved)),
+        substituted=tuple(dict.fromkeys(substituted)),
     )
+
+
+# A field a plain Security log never has, and the field that names the same thing in it.
+# `host.id` comes only from an inventory's id column; without it the pivot still runs, on
+# the host's name, and says so.
+FALLBACKS = {"host.id": "host.name"}
+
+
+def _term(
+    provider: Provider, alert: Mapping[str, Any], substituted: list[str]
+) -> tuple[Provider, list[str]]:
+    values = _values(provider, alert)
+    field = _template_field(provider.value)
+    fallback = FALLBACKS.get(field or "")
+    if values or fallback is None or provider.field != field:
+        return provider, values
+    replacement = dataclasses.replace(provider, field=fallback, value="{{" + fallback + "}}")
+    values = _values(replacement, alert)
+    if values:
+        substituted.append(f"{field} unknown (add an id column to --hosts): {fallback} used")
+        return replacement, values
+    return provider, []
 
 
 def rule_run_time(latest_event: datetime, interval: str) -> datetime:
