@@ -99,3 +99,12 @@ def test_render_is_silent_when_no_loaded_rule_reads_the_missing_fields() -> None
     facts = HostFacts()
     facts.observe(self_logon("DC01.corp", "DC01$", "10.0.0.1"))
     assert facts.render({"host.ip": [], "host.id": []}) == []
+
+
+def test_render_with_an_inventory_says_it_has_no_entry() -> None:
+    facts = HostFacts()
+    facts.observe(self_logon("DC01.corp", "X$", "10.0.0.1"))
+    lines = facts.render({"host.ip": ["NTLM relay"]}, inventory_size=5)
+    assert lines[2].startswith(
+        "  Fix: the inventory given (5 entries) has no host.ip for these hosts"
+    )

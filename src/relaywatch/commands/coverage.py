@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         compiled = compile_rules(rules)
         state = survey(args.paths, compiled, chosen, keep_order=False)
     report = state.coverage.report()
-    hosts = host_lines(state, compiled)
+    hosts = host_lines(state, compiled, options.inventory)
     if args.format == "json":
         json.dump(_as_json(state, report, hosts), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -185,7 +185,7 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
         runs=runs,
         stats=state.stats,
         coverage=state.coverage.report(),
-        host_lines=host_lines(state, compiled),
+        host_lines=host_lines(state, compiled, options.inventory),
         unordered=state.unordered,
         elapsed=time.perf_counter() - started,
         ordered=state.timed,
@@ -194,13 +194,18 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
     )
 
 
-def host_lines(state: Survey, compiled: Sequence[tuple[Rule, eql.Query]]) -> list[str]:
+def host_lines(
+    state: Survey,
+    compiled: Sequence[tuple[Rule, eql.Query]],
+    inventory: HostInventory | None = None,
+) -> list[str]:
     """Per-host gaps in host facts, naming the rules that read each missing field."""
     needed_by = {
         name: [rule.name for rule, query in compiled if name in rule_fields(rule, query)]
         for name in HOST_FIELDS
     }
-    return state.hosts.render(needed_by)
+    size = None if inventory is None else len(inventory.entries)
+    return state.hosts.render(needed_by, inventory_size=size)
 
 
 def _evaluate(

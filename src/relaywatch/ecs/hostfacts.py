@@ -128,12 +128,18 @@ class HostFacts:
             for key, counts in theirs.items():
                 table.setdefault(key, Counter()).update(counts)
 
-    def render(self, needed_by: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+    def render(
+        self,
+        needed_by: Mapping[str, Sequence[str]] | None = None,
+        inventory_size: int | None = None,
+    ) -> list[str]:
         """The missing host facts grouped by field: which rules read it, which hosts lack
         it (with how many of their events), the fix, then any labelled suggestions.
 
         `needed_by` maps a field to the names of the loaded rules that read it; when
-        given, fields no loaded rule reads are left out of the summary.
+        given, fields no loaded rule reads are left out of the summary. `inventory_size`
+        (entries of the inventory the run used, if any) makes the fix say that the given
+        inventory has no matching entry, rather than ask for one.
         """
         groups: dict[str, list[HostReport]] = {}
         for report in self.reports():
@@ -142,14 +148,26 @@ class HostFacts:
                     groups.setdefault(field, []).append(report)
         lines: list[str] = []
         for field, reports in groups.items():
-            lines.extend(_render_field(field, reports, (needed_by or {}).get(field, ())))
+            rules = (needed_by or {}).get(field, ())
+            lines.extend(_render_field(field, reports, rules, _fix(field, inventory_size)))
         return lines
 
 
 MAX_HOSTS_LISTED = 25
 
 
-def _render_field(field: str, reports: list[HostReport], rules: Sequence[str]) -> list[str]:
+def _fix(field: str, inventory_size: int | None) -> str:
+    if inventory_size is None:
+        return f"Fix: give --hosts an inventory (CSV name,ips[,id] or YAML) with {field} for them."
+    return (
+        f"Fix: the inventory given ({inventory_size} entries) has no {field} for these hosts: "
+        "add rows (or the column) for them; names match as FQDN or short name"
+    )
+
+
+def _render_field(
+    field: str, reports: list[HostReport], rules: Sequence[str], fix: str
+) -> list[str]:
     reading = f"; read by {len(rules)} rule(s): {', '.join(rules)}" if rules else ""
     shown = [f"{r.host} ({dict(r.missing)[field]}/{r.documents} events)" for r in reports]
     more = len(shown) - MAX_HOSTS_LISTED
@@ -157,7 +175,7 @@ def _render_field(field: str, reports: list[HostReport], rules: Sequence[str]) -
     lines = [
         f"{field} missing for {len(reports)} host(s){reading}",
         f"  {listed}",
-        f"  Fix: give --hosts an inventory (CSV name,ips[,id] or YAML) with {field} for them.",
+        f"  {fix}",
     ]
     lines.extend(
         f"  suggestion ({s.label}): {r.host} {s.field} {s.value} - {s.evidence}"
