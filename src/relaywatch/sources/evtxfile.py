@@ -117,7 +117,16 @@ def _decoded(
         except StopIteration:
             return
         except RuntimeError as error:
-            yield _failure(source, str(error), last)
+            if failures and "header magic" in str(error):
+                # The parser lost its place after the corrupt record just reported: what
+                # follows in that chunk is unreadable (how many records, nobody knows).
+                yield reject(
+                    source,
+                    last + 1,
+                    f"{CORRUPT_CHUNK}: rest of the chunk unreadable after a corrupt record",
+                )
+            else:
+                yield _failure(source, str(error), last)
             failures += 1
             if failures >= MAX_CONSECUTIVE_ERRORS:
                 yield reject(
