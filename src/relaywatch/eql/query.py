@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pickle
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -348,6 +348,3 @@ def compile_query(text: str) -> Query:
         return Query(text, statement)
     except RecursionError:
         raise EqlCompileError("query nested too deeply to compile", text, 1, 1) from None
-
-
-Compile = Callable[[str], Query]
