@@ -26,6 +26,10 @@ def event_route_key(doc: Document) -> tuple[Any, Any]:
     if event.__class__ is dict:  # the nested ECS layout every shipper writes
         category = event.get("category")
         code = event.get("code")
+        if code.__class__ is str and category is not None:
+            # The common case, kept cheap: a category list needs no per-item typing, as
+            # only string elements can ever equal a query's category.
+            return (tuple(category) if category.__class__ is list else category, code)
     if category is None:  # dotted keys, or a missing field: the general look-up
         category = _GET_CATEGORY(doc)
     if code is None:
