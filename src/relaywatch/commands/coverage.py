@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
         "coverage",
         help="report whether the logs can support each rule (setup, fields, host facts)",
     )
-    add_input_options(parser)
+    add_input_options(parser, ordered=False)
     add_jobs_option(parser)
     add_rule_options(parser)
     parser.add_argument(

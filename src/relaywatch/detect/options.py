@@ -30,7 +30,9 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_input_options(parser: argparse.ArgumentParser) -> None:
+def add_input_options(parser: argparse.ArgumentParser, ordered: bool = True) -> None:
+    """Input options; `ordered=False` (coverage) leaves out the ones that only matter
+    when events are ordered and documents written (`--ingested`, `--sort-buffer`)."""
     parser.add_argument(
         "paths",
         nargs="+",
@@ -44,6 +46,12 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="host inventory (CSV name,ips[,id] or YAML) supplying host.ip / host.id",
     )
+    if ordered:
+        _add_ordering_options(group)
+    group.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+
+def _add_ordering_options(group: argparse._ArgumentGroup) -> None:
     group.add_argument(
         "--ingested",
         metavar="TIME",
@@ -57,7 +65,6 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         help=f"records held in memory while ordering by time before spilling to disk "
         f"(default {DEFAULT_BUFFER:,})",
     )
-    group.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
 def default_jobs() -> int:
