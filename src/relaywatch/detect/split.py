@@ -22,7 +22,7 @@ import io
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import orjson
+from relaywatch.sources import jsonfile
 
 PART_BYTES = 32 << 20
 LINE_LIMIT = 16 << 20  # longer lines are never looked at whole while choosing splits
@@ -54,7 +54,7 @@ def pieces(path: str, size: int, part_bytes: int = PART_BYTES) -> list[Piece]:
 def _pieces(path: str, size: int, part_bytes: int) -> list[Piece]:
     with open(path, "rb") as stream:
         first = stream.readline(LINE_LIMIT + 1)
-        if len(first) > LINE_LIMIT or not _parses(first.removeprefix(_BOM)):
+        if len(first) > LINE_LIMIT or not jsonfile.parses(first.removeprefix(_BOM)):
             return []
         starts = [0]
         for target in range(part_bytes, size - part_bytes // 2, part_bytes):
@@ -69,14 +69,6 @@ def _pieces(path: str, size: int, part_bytes: int) -> list[Piece]:
     return [Piece(s, e, n) for s, e, n in zip(starts, ends, counts, strict=True)]
 
 
-def _parses(line: bytes) -> bool:
-    try:
-        orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return False
-    return True
-
-
 def _split_point(stream: BinaryIO, target: int) -> int | None:
     """The first safe line start after `target`, or None before the end of the file."""
     stream.seek(target - 1)
@@ -87,7 +79,7 @@ def _split_point(stream: BinaryIO, target: int) -> int | None:
         line = _line(stream)
         if not line:
             return None
-        if previous.strip() and not previous.startswith(_MAYBE_ACTION) and _parses(line):
+        if previous.strip() and not previous.startswith(_MAYBE_ACTION) and jsonfile.parses(line):
             return start
         previous = line
 

@@ -128,7 +128,8 @@ def _is_raw_winlogbeat(obj: Document) -> bool:
     return ecs.is_raw_winlogbeat(obj)
 
 
-def _dig(value: Any, *keys: str) -> Any:
+def dig(value: Any, *keys: str) -> Any:
+    """The value at a nested path of plain dicts, or None."""
     for key in keys:
         if not isinstance(value, dict):
             return None
@@ -137,7 +138,7 @@ def _dig(value: Any, *keys: str) -> Any:
 
 
 def _windows_event_code(obj: Document) -> Any:
-    code = _dig(obj, "Event", "System", "EventID")
+    code = dig(obj, "Event", "System", "EventID")
     return code.get("#text") if isinstance(code, dict) else code
 
 
@@ -146,8 +147,8 @@ def _flat_event_code(obj: Document) -> Any:
 
 
 def _winlogbeat_code(obj: Document) -> Any:
-    code = _dig(obj, "event", "code")
-    return code if code is not None else _dig(obj, "winlog", "event_id")
+    code = dig(obj, "event", "code")
+    return code if code is not None else dig(obj, "winlog", "event_id")
 
 
 def _is_hit(obj: Document) -> bool:

@@ -147,20 +147,12 @@ def _decoded(
                 continue
         provenance = Provenance(source.name, last)
         raw = orjson.loads(data)
-        if _dig(raw, "Event", "System", "TimeCreated") is None:
+        if documents.dig(raw, "Event", "System", "TimeCreated") is None:
             # Seen in damaged logs: the parser returns a hollow record (every System
             # field null). Every real Windows event has TimeCreated.
             yield reject(source, last, f"{CORRUPT_RECORD}: decoded without TimeCreated")
             continue
         yield from documents.windows_event(raw, provenance, ctx)
-
-
-def _dig(value: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
 
 
 def _failure(source: Source, message: str, last: int) -> Item:

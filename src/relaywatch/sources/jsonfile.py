@@ -43,7 +43,7 @@ def read_json(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
         if line.isspace():
             continue
         first = line.removeprefix(_UTF8_BOM)
-        if _parses(first) or not first.lstrip().startswith((b"{", b"[")):
+        if parses(first) or not first.lstrip().startswith((b"{", b"[")):
             # Line mode: the first line goes back in front of the stream.
             yield from _lines(source, prepend(first, stream), ctx, number - 1)
         else:
@@ -51,7 +51,8 @@ def read_json(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
         return
 
 
-def _parses(line: bytes) -> bool:
+def parses(line: bytes) -> bool:
+    """Whether one line is a whole JSON value (NDJSON) rather than part of one."""
     try:
         orjson.loads(line)
     except orjson.JSONDecodeError:
