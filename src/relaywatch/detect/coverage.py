@@ -24,6 +24,7 @@ from relaywatch import eql
 from relaywatch.alerts.fieldpath import get_path
 from relaywatch.ecs.hosts import document_host
 from relaywatch.eql import ast
+from relaywatch.eql.fields import make_getter
 from relaywatch.eql.routing import RouteCache, Router
 from relaywatch.rules.model import Rule
 
@@ -33,6 +34,9 @@ HOST_FIELDS = ("host.ip", "host.id")
 SUPPORTED = "supported"
 UNRESOLVED = "unresolved"
 HOSTS_NAMED = 5
+
+# The rules (by index) an event reaches, each with the stages it can be tried by.
+Route = tuple[tuple[int, tuple[int, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +117,49 @@ class Coverage:
         self.codes_seen: Counter[str] = Counter()
         # Which rules (and stages) an event reaches depends on its (category, code) only:
         # one cached look-up for all rules instead of one per rule.
-        self._routes: RouteCache[tuple[tuple[int, tuple[int, ...]], ...]] = RouteCache(self._route)
+        self._routes: RouteCache[Route] = RouteCache(self._route)
+        # The host fields any rule judges per host, looked up once per document.
+        self._host_fields = tuple(
+            name for name in HOST_FIELDS if any(name in s.host_fields for s in self._states)
+        )
+        # The engine's own getters: a field is missing when a rule would read null.
+        self._host_getters = tuple(make_getter(tuple(n.split("."))) for n in self._host_fields)
+        # Documents per (route, host, which host fields it lacks): nearly every document
+        # of a run falls into a few thousand such groups, so a document costs one count
+        # here and the per-rule counts are made per group (`_fold`).
+        self._tally: Counter[tuple[Route, str, tuple[bool, ...]]] = Counter()
 
     def observe(self, doc: dict[str, Any]) -> None:
         # Runs for every record a scan reads: the common shapes take the short paths.
-        for code in _codes(_event_code(doc)):
+        code = _event_code(doc)
+        if type(code) is str:
             self.codes_seen[code] += 1
-        seen = _Seen(doc)  # the document's host and host fields, looked up once for all rules
-        for index, stages in self._routes.get(doc):
-            _observe(self._states[index], doc, stages, seen)
+        else:
+            for item in _codes(code):
+                self.codes_seen[item] += 1
+        routes = self._routes.get(doc)
+        if not routes:
+            return
+        host = ""
+        lacks: tuple[bool, ...] = ()
+        if self._host_fields:
+            host = document_host(doc) or "(unnamed host)"
+            lacks = tuple([get(doc) is None for get in self._host_getters])
+        self._tally[routes, host, lacks] += 1
+        for index, _ in routes:
+            state = self._states[index]
+            if len(state.present) < len(state.fields):
+                _note_fields(state, doc)
 
-    def _route(self, doc: dict[str, Any]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    def _fold(self) -> None:
+        for (routes, host, lacks), count in self._tally.items():
+            fields = zip(self._host_fields, lacks, strict=True)
+            missing = {name for name, lacking in fields if lacking}
+            for index, stages in routes:
+                _count(self._states[index], stages, host, missing, count)
+        self._tally.clear()
+
+    def _route(self, doc: dict[str, Any]) -> Route:
         return tuple(
             (index, stages)
             for index, state in enumerate(self._states)
@@ -131,10 +167,12 @@ class Coverage:
         )
 
     def report(self) -> CoverageReport:
+        self._fold()
         return CoverageReport(tuple(self._verdict(state) for state in self._states))
 
     def counts(self) -> CoverageCounts:
         """What was observed, as plain picklable data (a worker process sends it back)."""
+        self._fold()
         return CoverageCounts(
             self.codes_seen,
             tuple(
@@ -227,48 +265,30 @@ def _event_code(doc: Mapping[str, Any]) -> Any:
     return get_path(doc, "event.code")
 
 
-class _Seen:
-    """Per-document look-ups shared by every rule's observation."""
-
-    __slots__ = ("_doc", "_host", "_missing")
-
-    def __init__(self, doc: Mapping[str, Any]) -> None:
-        self._doc = doc
-        self._host: str | None = None
-        self._missing: dict[str, bool] = {}
-
-    @property
-    def host(self) -> str:
-        if self._host is None:
-            self._host = document_host(self._doc) or "(unnamed host)"
-        return self._host
-
-    def lacks(self, name: str) -> bool:
-        missing = self._missing.get(name)
-        if missing is None:
-            missing = self._missing[name] = get_path(self._doc, name) is None
-        return missing
+def _note_fields(state: _RuleState, doc: Mapping[str, Any]) -> None:
+    """Record which of the rule's fields the document carries (until all have been seen)."""
+    for name in state.fields:
+        if name not in state.present and get_path(doc, name) is not None:
+            state.present.add(name)
 
 
-def _observe(state: _RuleState, doc: Mapping[str, Any], stages: Sequence[int], seen: _Seen) -> None:
-    state.events += 1
-    per_stage = state.per_stage
+def _count(
+    state: _RuleState, stages: Sequence[int], host: str, missing: set[str], count: int
+) -> None:
+    """Add `count` documents of one host, lacking the `missing` host fields, that reach
+    `stages` of the rule."""
+    state.events += count
     for stage in stages:
-        per_stage[stage] += 1
-    if len(state.present) < len(state.fields):
-        for name in state.fields:
-            if name not in state.present and not seen.lacks(name):
-                state.present.add(name)
+        state.per_stage[stage] += count
     if not state.host_fields:
         return
-    name_of_host = seen.host
-    state.host_events[name_of_host] += 1
+    state.host_events[host] += count
     for name in state.host_fields:
-        if seen.lacks(name):
+        if name in missing:
             counts = state.host_missing.get(name)
             if counts is None:
                 counts = state.host_missing[name] = Counter()
-            counts[name_of_host] += 1
+            counts[host] += count
 
 
 def _telemetry_findings(state: _RuleState, seen: Counter[str]) -> tuple[list[str], set[str]]:

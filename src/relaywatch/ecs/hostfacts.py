@@ -21,6 +21,7 @@ from relaywatch.ecs.hosts import canonical_ip, document_host, short_name
 
 DEFAULT_FIELDS = ("host.ip", "host.id")
 SUGGESTION_LABEL = "inferred from the logs, not applied"
+_EMPTY: tuple[Any, ...] = (None, [], "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,28 +65,39 @@ class HostFacts:
 
     def __init__(self, fields: Sequence[str] = DEFAULT_FIELDS) -> None:
         self._fields = tuple((field, tuple(field.split("."))) for field in fields)
+        self._paths = tuple(path for _, path in self._fields)
         self._names: dict[str, str] = {}
         self._documents: Counter[str] = Counter()
         self._missing: dict[str, Counter[str]] = {}
         self._self_logons: dict[str, Counter[str]] = {}
+        # Documents per (host name as written, which fields it lacks), folded into the
+        # tables above when they are read: one count per document instead of several.
+        self._tally: Counter[tuple[str, tuple[bool, ...]]] = Counter()
 
     def observe(self, doc: Mapping[str, Any]) -> None:
         """Account for one ECS document (cheap: a few dict lookups)."""
         name = document_host(doc)
         if name is None:
             return
-        key = name.lower()
-        self._names.setdefault(key, name)
-        self._documents[key] += 1
-        missing = self._missing.get(key)
-        if missing is None:  # not setdefault: that would build a Counter per document
-            missing = self._missing[key] = Counter()
-        for field, path in self._fields:
-            if _get(doc, path) in (None, [], ""):
-                missing[field] += 1
-        address = _self_logon_address(doc, key)
+        lacks = tuple([_get(doc, path) in _EMPTY for path in self._paths])
+        self._tally[name, lacks] += 1
+        address = _self_logon_address(doc, name)
         if address is not None:
-            self._self_logons.setdefault(key, Counter())[address] += 1
+            self._self_logons.setdefault(name.lower(), Counter())[address] += 1
+
+    def _fold(self) -> None:
+        # The tally keeps first-seen order, so the first spelling of a name still wins.
+        for (name, lacks), count in self._tally.items():
+            key = name.lower()
+            self._names.setdefault(key, name)
+            self._documents[key] += count
+            missing = self._missing.get(key)
+            if missing is None:
+                missing = self._missing[key] = Counter()
+            for (field, _), lacking in zip(self._fields, lacks, strict=True):
+                if lacking:
+                    missing[field] += count
+        self._tally.clear()
 
     def observe_all(self, docs: Iterable[Mapping[str, Any]]) -> None:
         for doc in docs:
@@ -93,6 +105,7 @@ class HostFacts:
 
     def reports(self) -> list[HostReport]:
         """Every host seen, in name order."""
+        self._fold()
         return [self._report(key) for key in sorted(self._documents)]
 
     def _report(self, key: str) -> HostReport:
@@ -118,6 +131,8 @@ class HostFacts:
     def merge(self, other: HostFacts) -> None:
         """Add another collector's observations (e.g. a worker's): the counters are sums
         and the first spelling of a host name seen wins, as in one read, so it is exact."""
+        self._fold()
+        other._fold()
         for key, name in other._names.items():
             self._names.setdefault(key, name)
         self._documents.update(other._documents)
@@ -192,7 +207,7 @@ def _self_logon_address(doc: Mapping[str, Any], host_key: str) -> str | None:
     if type(event) is not dict and not isinstance(event, Mapping):
         return None
     if event.get("code") != "4624":
-        return None
+        return None  # the common case: no further look-up
     winlog = doc.get("winlog")
     if not isinstance(winlog, Mapping):
         return None
