@@ -13,6 +13,8 @@ from relaywatch.errors import EqlRuntimeError
 
 def timestamp_ms(value: Any) -> int:
     """ISO-8601 text (any fraction length, `Z` or offset), epoch millis, or a datetime."""
+    if value.__class__ is str:
+        return _parse_text(value)
     if isinstance(value, bool):
         raise EqlRuntimeError(f"not a timestamp: {value!r}")
     if isinstance(value, int):
@@ -51,6 +53,12 @@ def date_literal_ms(value: Any) -> int:
 
 def _parse_text(text: str) -> int:
     try:
+        minute = _MINUTES.get(text[:17])
+        if minute is not None:
+            rest = _REST.fullmatch(text, 17)
+            if rest is not None:
+                seconds, fraction = rest.groups()
+                return minute + int(seconds) * 1000 + int((fraction or "0")[:3].ljust(3, "0"))
         fast = _ZULU.fullmatch(text)
         if fast is not None:
             return _zulu_millis(fast)
@@ -68,6 +76,12 @@ _ZULU = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?
 _DAYS: dict[str, int] = {}
 
 
+# The minute (`2026-11-01T10:00:`) of a timestamp the regex has read, to its epoch
+# milliseconds: the next timestamps of that minute only need their seconds and fraction.
+_MINUTES: dict[str, int] = {}
+_REST = re.compile(r"(\d{2})(?:\.(\d{1,9}))?Z")
+
+
 def _zulu_millis(match: re.Match[str]) -> int:
     date, hours, minutes, seconds, fraction = match.groups()
     days = _DAYS.get(date)
@@ -76,9 +90,12 @@ def _zulu_millis(match: re.Match[str]) -> int:
         if len(_DAYS) > 4096:
             _DAYS.clear()
         _DAYS[date] = days
+    minute = days * 86_400_000 + int(hours) * 3_600_000 + int(minutes) * 60_000
+    if len(_MINUTES) > 4096:
+        _MINUTES.clear()
+    _MINUTES[match.string[:17]] = minute
     millis = int((fraction or "0")[:3].ljust(3, "0"))
-    clock = int(hours) * 3_600_000 + int(minutes) * 60_000 + int(seconds) * 1000
-    return days * 86_400_000 + clock + millis
+    return minute + int(seconds) * 1000 + millis
 
 
 def _from_iso(text: str) -> datetime:
