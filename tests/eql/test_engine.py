@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import orjson
 import pytest
 
 from relaywatch import eql
@@ -240,13 +241,33 @@ def test_impossible_date_is_a_runtime_error() -> None:
         eql.timestamp_ms("2026-02-30T10:00:01Z")
 
 
-def test_matcher_set_accepts_exactly_the_events_some_filter_takes() -> None:
+def test_matcher_set_verdicts_name_exactly_the_filters_that_take_an_event() -> None:
     queries = [
         eql.compile('sequence by user.name [a where user.name : "x"] [b where true]'),
         eql.compile("c where number(user.name) > 1"),
     ]
     combined = eql.MatcherSet(queries)
     docs = events(("a", "x", "1"), ("a", "y", "2"), ("z", "x", "3"), ("c", "nan?", "4"))
-    assert [combined.accepts(doc) for doc in docs] == [True, False, False, True]
-    # accepts() changes nothing: the matchers still see the first stage as new.
+    # The bad value is left for the matcher to meet and count (None).
+    assert [combined.verdicts(doc) for doc in docs] == [((0, (0,)),), (), (), ((1, None),)]
+    # verdicts() changes nothing: the matchers still see the first stage as new.
     assert [i for doc in docs for i, _ in combined.feed(doc)] == []
+
+
+def test_feeding_verdicts_gives_what_feeding_the_events_gives() -> None:
+    queries = [
+        eql.compile('sequence by user.name [a where user.name : "x"] [b where true]'),
+        eql.compile("b where number(user.name) > 1"),
+    ]
+    docs = events(("a", "x", "1"), ("b", "x", "2"), ("b", "3", "3"), ("b", "nan?", "4"))
+    plain, told = eql.MatcherSet(queries), eql.MatcherSet(queries)
+    checker = eql.MatcherSet(queries)
+    expected = [plain.feed(doc) for doc in docs]
+    # The verdicts travel as JSON between processes: lists, not tuples.
+    got = [
+        told.feed_verdicts(doc, orjson.loads(orjson.dumps(checker.verdicts(doc)))) for doc in docs
+    ]
+    assert got == expected
+    assert [index for found in got for index, _ in found] == [0, 1]
+    # number("x") and number("nan?") fail: counted by the matcher either way.
+    assert [m.errors for m in told.matchers] == [m.errors for m in plain.matchers] == [0, 2]

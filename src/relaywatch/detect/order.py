@@ -29,7 +29,7 @@ import pickle
 import struct
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, Any
 
 import orjson
 
@@ -50,10 +50,12 @@ _FRAME = struct.Struct("<qQI")  # timestamp, arrival, payload length
 _PICKLED = 0x80  # first byte of a pickle (protocol >= 2); orjson's list starts with "["
 
 
-def encode(record: Record) -> bytes:
-    """A record as compact bytes: the JSON list [doc, source, position, doc_id, index]."""
+def encode(record: Record, note: Any = None) -> bytes:
+    """A record as compact bytes: the JSON list [doc, source, position, doc_id, index,
+    note]; `note` is anything the caller keeps with the record (JSON turns its tuples
+    into lists)."""
     prov = record.provenance
-    fields = [record.doc, prov.source, prov.position, prov.doc_id, prov.index]
+    fields = [record.doc, prov.source, prov.position, prov.doc_id, prov.index, note]
     try:
         # orjson returns its bytes in a buffer sized for the worst case (about 32 KB for
         # a 2 KB document): copied to an exact-size object, a held record costs its size.
@@ -63,9 +65,13 @@ def encode(record: Record) -> bytes:
 
 
 def decode(payload: bytes) -> Record:
+    return decode_noted(payload)[0]
+
+
+def decode_noted(payload: bytes) -> tuple[Record, Any]:
     fields = pickle.loads(payload) if payload[0] == _PICKLED else orjson.loads(payload)
-    doc, source, position, doc_id, index = fields
-    return Record(doc, Provenance(source, position, doc_id, index))
+    doc, source, position, doc_id, index, note = fields
+    return Record(doc, Provenance(source, position, doc_id, index)), note
 
 
 def in_range(timestamp: int) -> bool:
@@ -103,9 +109,10 @@ class TimeOrder:
         """Sorted runs written to disk so far (before any merging of runs)."""
         return self.spills
 
-    def add(self, timestamp: int, record: Record) -> None:
-        """Add a record; its arrival is the next number in read order."""
-        self.add_encoded(timestamp, self.arrival, encode(record))
+    def add(self, timestamp: int, record: Record, note: Any = None) -> None:
+        """Add a record (with a `note` that `noted()` gives back); its arrival is the next
+        number in read order."""
+        self.add_encoded(timestamp, self.arrival, encode(record, note))
         self.arrival += 1
 
     def add_encoded(self, timestamp: int, arrival: int, payload: bytes) -> None:
@@ -154,6 +161,11 @@ class TimeOrder:
 
     def __iter__(self) -> Iterator[tuple[int, int, Record]]:
         """All records, sorted; consumes the collection and closes the temporary files."""
+        for timestamp, arrival, record, _ in self.noted():
+            yield timestamp, arrival, record
+
+    def noted(self) -> Iterator[tuple[int, int, Record, Any]]:
+        """All records, sorted, each with its note; consumes the collection."""
         self._buffer.sort()
         buffered, self._buffer, self._held = self._buffer, [], 0
         runs = [run for level in self._levels for run in level]
@@ -162,7 +174,7 @@ class TimeOrder:
         try:
             merged = heapq.merge(*streams, iter(buffered)) if runs else iter(buffered)
             for timestamp, arrival, payload in merged:
-                yield timestamp, arrival, decode(payload)
+                yield timestamp, arrival, *decode_noted(payload)
         finally:
             for run in runs:
                 self._discard(run)

@@ -175,7 +175,7 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
     assert state.order is not None
     runs = [RuleRun(rule) for rule, _ in compiled]
     spilled = state.order.spilled_runs
-    built = _evaluate(compiled, runs, state.order, options)
+    built = _evaluate(compiled, runs, state.order.noted(), options)
     # The same event read twice (a live log and its shadow copy, overlapping exports)
     # gives the same deterministic alert ids; Kibana writes an id once, and so do we.
     alerts = [dict(alert) for alert in new_alerts(built, set())]
@@ -211,14 +211,18 @@ def host_lines(
 def _evaluate(
     compiled: Sequence[tuple[Rule, eql.Query]],
     runs: list[RuleRun],
-    ordered: Iterable[tuple[int, int, Record]],
+    ordered: Iterable[tuple[int, int, Record, eql.Verdicts | None]],
     options: ScanOptions,
 ) -> list[Alert]:
     matchers = eql.MatcherSet([query for _, query in compiled])
-    feed = matchers.feed
+    feed, feed_verdicts = matchers.feed, matchers.feed_verdicts
     alerts: list[Alert] = []
-    for timestamp, _, record in ordered:
-        found = feed(record.doc, timestamp, record)
+    for timestamp, _, record, verdicts in ordered:
+        # The conditions were evaluated where the record was read (`survey.StageCheck`).
+        if verdicts is None:
+            found = feed(record.doc, timestamp, record)
+        else:
+            found = feed_verdicts(record.doc, verdicts, timestamp, record)
         if found:
             _add_alerts(alerts, runs, found, options)
     _add_alerts(alerts, runs, matchers.finish(), options)

@@ -24,6 +24,7 @@ from relaywatch.detect.coverage import Coverage, CoverageCounts
 from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY, Entry, TimeOrder, in_range
 from relaywatch.ecs.hostfacts import HostFacts
 from relaywatch.ecs.hosts import HostInventory
+from relaywatch.eql import Verdicts
 from relaywatch.errors import EqlRuntimeError
 from relaywatch.records import Document, Provenance, Record, Skip
 from relaywatch.rules.model import Rule
@@ -76,18 +77,19 @@ class Unordered:
 
 
 class StageCheck:
-    """Whether an event can change the state of any rule's matcher
-    (`eql.MatcherSet.accepts`): only those are ordered and fed. The check runs where the
-    records are read, on every core, so the matchers see far fewer events.
+    """Which filters of which rules accept an event (`eql.MatcherSet.verdicts`; empty:
+    none, and the event cannot change any matcher's state). Only accepted events are
+    ordered, each with its verdicts, which the matchers then take instead of evaluating
+    the conditions again: the check runs where the records are read, on every core.
     """
 
-    __slots__ = ("_accepts",)
+    __slots__ = ("_verdicts",)
 
     def __init__(self, queries: Sequence[eql.Query]) -> None:
-        self._accepts = eql.MatcherSet(queries).accepts
+        self._verdicts = eql.MatcherSet(queries).verdicts
 
-    def __call__(self, doc: Document) -> bool:
-        return self._accepts(doc)
+    def __call__(self, doc: Document) -> Verdicts:
+        return self._verdicts(doc)
 
 
 @dataclass(slots=True)
@@ -198,8 +200,12 @@ def take(state: Survey, record: Record, inventory: HostInventory | None) -> None
         state.unordered.add(record.provenance, "no usable @timestamp: out of range")
         return
     state.timed += 1
-    if state.check is None or state.check(doc):
+    if state.check is None:
         state.order.add(when, record)
+        return
+    verdicts = state.check(doc)
+    if verdicts:
+        state.order.add(when, record, verdicts)
     else:
         state.order.arrival += 1  # the same numbering with or without the check
 

@@ -6,7 +6,7 @@ for result in query.run(events):     # events: ECS dicts in timestamp order
     result.events, result.join_keys
 """
 
-from relaywatch.eql.multi import MatcherSet
+from relaywatch.eql.multi import MatcherSet, Verdicts
 from relaywatch.eql.parser import parse
 from relaywatch.eql.query import Matcher, Query, Result, compile_query
 from relaywatch.eql.timestamps import timestamp_ms
@@ -22,6 +22,7 @@ __all__ = [
     "MatcherSet",
     "Query",
     "Result",
+    "Verdicts",
     "compile",
     "parse",
     "timestamp_ms",

@@ -16,6 +16,8 @@ from relaywatch.eql.query import DATA_ERRORS, Matcher, Query, Result
 from relaywatch.eql.routing import RouteCache
 
 Route = tuple[tuple[int, tuple[int, ...]], ...]  # (matcher index, its filter indexes)
+# (matcher index, the filter indexes that accept the event, or None: evaluate again)
+Verdicts = tuple[tuple[int, tuple[int, ...] | None], ...]
 
 
 class MatcherSet:
@@ -36,23 +38,43 @@ class MatcherSet:
                 out.extend((index, result) for result in found)
         return out
 
-    def accepts(self, doc: Document) -> bool:
-        """Whether any filter of any query accepts the event, changing no state.
+    def verdicts(self, doc: Document) -> Verdicts:
+        """Which filters of which queries accept the event, changing no state: (query
+        index, accepting filter indexes) for every query some filter of which accepts it,
+        with None for the filters when one fails on a bad value (the matcher then meets
+        and counts the error itself). Empty: no query can use the event, so it can be
+        dropped before ordering (as ES's per-stage searches never return it).
 
-        A matcher acts only on events one of its routed conditions accepts, so an event
-        this says no to can be dropped before ordering (as ES's per-stage searches never
-        return it). An event whose condition fails on a bad value is accepted, so that
-        the matcher meets and counts the error itself.
+        Worked out where the events are read, on every core, and handed with the event
+        to `feed_verdicts` in the process that runs the matchers, so that the conditions
+        run once per event, not twice.
         """
+        out: list[tuple[int, tuple[int, ...] | None]] = []
         for index, candidates in self.routes.get(doc):
             conditions = self.matchers[index].conditions
             try:
-                for stage in candidates:
-                    if conditions[stage](doc):
-                        return True
+                matched = [stage for stage in candidates if conditions[stage](doc)]
             except DATA_ERRORS:
-                return True
-        return False
+                out.append((index, None))
+                continue
+            if matched:
+                out.append((index, tuple(matched)))
+        return tuple(out)
+
+    def feed_verdicts(
+        self, doc: Document, verdicts: Verdicts, timestamp: int | None = None, tag: Any = None
+    ) -> list[tuple[int, Result]]:
+        """`feed` for an event whose `verdicts` were worked out before: the same results."""
+        out: list[tuple[int, Result]] = []
+        for index, matched in verdicts:
+            matcher = self.matchers[index]
+            if matched is None:
+                found = matcher.feed(doc, timestamp, tag)
+            else:
+                found = matcher.feed_matched(doc, matched, timestamp, tag)
+            if found:
+                out.extend((index, result) for result in found)
+        return out
 
     def finish(self) -> list[tuple[int, Result]]:
         return [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pickle
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,15 +161,33 @@ class Matcher:
             matched = [index for index in candidates if conditions[index](doc)]
             if not matched:
                 return []
-            if self.sequence is None and self.sample is None:
-                result = [Result([doc], [], [tag])]
-                return self.pipes.push(result) if self.has_pipes else result
-            return self._feed_keyed(doc, matched, timestamp, tag)
+            return self._feed_matched(doc, matched, timestamp, tag)
         except DATA_ERRORS as error:
             # Elasticsearch fails the search on a value it cannot evaluate; a run counts
             # the event, keeps the message, and goes on (docs/eql-semantics.md).
             self._record_error(error)
             return []
+
+    def feed_matched(
+        self, doc: Document, matched: Sequence[int], timestamp: int | None, tag: Any
+    ) -> list[Result]:
+        """`feed` for a caller that has already evaluated the routed conditions on the
+        event (`MatcherSet.verdicts`): `matched` are the filters that accept it."""
+        if not matched or (self.has_pipes and self.pipes.done):
+            return []
+        try:
+            return self._feed_matched(doc, matched, timestamp, tag)
+        except DATA_ERRORS as error:
+            self._record_error(error)
+            return []
+
+    def _feed_matched(
+        self, doc: Document, matched: Sequence[int], timestamp: int | None, tag: Any
+    ) -> list[Result]:
+        if self.sequence is None and self.sample is None:
+            result = [Result([doc], [], [tag])]
+            return self.pipes.push(result) if self.has_pipes else result
+        return self._feed_keyed(doc, matched, timestamp, tag)
 
     def router_filter(self, index: int) -> Filter:
         if index < len(self.filters):
@@ -178,7 +196,7 @@ class Matcher:
         return self.query.until
 
     def _feed_keyed(
-        self, doc: Document, matched: list[int], timestamp: int | None, tag: Any
+        self, doc: Document, matched: Sequence[int], timestamp: int | None, tag: Any
     ) -> list[Result]:
         hits: dict[int, list[KeyValues]] = {}
         until_keys: list[KeyValues] = []
