@@ -33,8 +33,10 @@ class LinePrefilter:
 
     def may_match(self, line: bytes) -> bool:
         """False only when no event in `line` can have one of the codes."""
+        # A `code"` match lets the line through whatever its shape (letting through more
+        # is allowed), and in ECS lines it comes early: most relevant lines stop there.
+        if self._code_value.search(line) is not None:
+            return True
         # rfind, not `in`: CPython's reverse search is the faster one for this needle
         # (0.15 against 0.38 us on a 400-byte line without it).
-        if line.rfind(_WINDOWS_KEY) >= 0:
-            return self._any_value.search(line) is not None
-        return self._code_value.search(line) is not None
+        return line.rfind(_WINDOWS_KEY) >= 0 and self._any_value.search(line) is not None
