@@ -7,10 +7,14 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from relaywatch.sources import documents
 from tests.sources.helpers import INGESTED, ecs_doc, ndjson, rejected, run, write
 
 
@@ -268,3 +272,32 @@ def test_conflicting_dotted_field_names_are_rejected(tmp_path: Path) -> None:
     doc = ecs_doc() | {"event.code.x": "1"}
     _, skips, _ = run([write(tmp_path / "a.ndjson", ndjson(doc))])
     assert rejected(skips) == [(1, "wrong field type")]
+
+
+_shape_keys = st.fixed_dictionaries(
+    {},
+    optional={
+        "_source": st.sampled_from([{"event": {"code": "4624"}}, "text"]),
+        "hits": st.sampled_from([{"hits": []}, {"total": 1}]),
+        "Event": st.sampled_from([{"System": {}}, "x"]),
+        "EventID": st.sampled_from([4624, "4624"]),
+        "event": st.fixed_dictionaries(
+            {},
+            optional={
+                "category": st.just(["authentication"]),
+                "ingested": st.just("x"),
+                "code": st.just("4624"),
+            },
+        ),
+        "winlog": st.fixed_dictionaries({}, optional={"record_id": st.sampled_from(["7", 7])}),
+        "host": st.just({"name": "dc01"}),
+        "@timestamp": st.just("2026-11-01T00:00:00Z"),
+    },
+)
+
+
+@given(obj=_shape_keys)
+def test_the_ecs_shortcut_agrees_with_the_shape_table(obj: dict[str, Any]) -> None:
+    first = next((name for name, matches, _ in documents.SHAPES if matches(obj)), None)
+    if documents._plainly_ecs(obj):
+        assert first == "ecs document"

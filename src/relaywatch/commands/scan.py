@@ -112,8 +112,9 @@ _SPACE_ID = re.compile(r"[a-z0-9_-]+")
 
 def run(args: argparse.Namespace) -> int:
     choice = RuleChoice.from_args(args)
-    _report_rule_problems(load_choice(choice))
-    ruleset = runnable_rules(choice)
+    loaded = load_choice(choice)
+    _report_rule_problems(loaded)
+    ruleset = runnable_rules(choice, loaded)
     options = _options(args)
     # Open the alert file before reading anything: a scan must not be lost at the end
     # because its output path is wrong. `-o -` writes the alerts to standard output.

@@ -53,9 +53,10 @@ def load_choice(choice: RuleChoice) -> RuleSet:
     return merge(sets).select(choice.rule_ids)
 
 
-def runnable_rules(choice: RuleChoice) -> RuleSet:
-    """`load_choice`, but a usage error (RuleError) when no rule is left to run."""
-    ruleset = load_choice(choice)
+def runnable_rules(choice: RuleChoice, loaded: RuleSet | None = None) -> RuleSet:
+    """`load_choice` (or the set it already gave, `loaded`), but a usage error
+    (RuleError) when no rule is left to run."""
+    ruleset = load_choice(choice) if loaded is None else loaded
     if not ruleset.rules:
         where = ", ".join(choice.paths) or "the built-in pack"
         why = "see the problems above" if ruleset.errors else "no rule files were found there"

@@ -40,11 +40,29 @@ def from_value(value: Any, provenance: Provenance, ctx: ReadContext) -> list[Ite
 
 
 def from_object(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
+    if _plainly_ecs(obj):
+        return [finish(obj, provenance, ctx)]
     for _name, matches, convert in SHAPES:
         if matches(obj):
             return convert(obj, provenance, ctx)
     keys = ", ".join(sorted(obj)[:6]) or "none"
     return [_reject(provenance, f"unrecognized document: keys {keys}")]
+
+
+def _plainly_ecs(obj: Document) -> bool:
+    """The common case, decided in one go: what `SHAPES` would call an ECS document.
+
+    An `event` object with `category` or `ingested` is never a raw Winlogbeat document,
+    and without `_source`, `hits` and `Event` keys it is none of the other shapes.
+    """
+    event = obj.get("event")
+    return (
+        type(event) is dict
+        and ("category" in event or "ingested" in event)
+        and "_source" not in obj
+        and "hits" not in obj
+        and "Event" not in obj
+    )
 
 
 def finish(doc: Document, provenance: Provenance, ctx: ReadContext) -> Item:

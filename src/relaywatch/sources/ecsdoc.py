@@ -10,7 +10,6 @@ Each step returns None when the document is fine, else a rejection reason.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -134,15 +133,9 @@ def _needs_nothing(doc: Document) -> bool:
     return (
         type(stamp) is str
         and canonical(stamp)
-        and (ingested is None or (type(ingested) is str and _canonical_ingested(ingested)))
+        and (ingested is None or (type(ingested) is str and canonical(ingested)))
         and "." not in "".join(doc)
     )
-
-
-@functools.lru_cache(maxsize=64)
-def _canonical_ingested(text: str) -> bool:
-    # One value per read (or per second of it): tested once, not once per record.
-    return canonical(text)
 
 
 def event_code(doc: Document) -> str | None:
