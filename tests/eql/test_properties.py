@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relaywatch import eql
+from relaywatch.eql.fields import lookup, make_getter
 
 PROPERTY_SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -375,3 +376,41 @@ def test_printed_query_parses_back_to_the_same_ast(condition: Condition, literal
 def test_string_escapes_denote_their_characters(literal: str) -> None:
     """`\\n \\r \\t \\\\ \\"` in a string literal stand for the character itself."""
     assert matches(f"any where f == {eql_string(literal)}", {"f": literal})
+
+
+_leaf = st.one_of(st.none(), st.integers(0, 3), st.sampled_from(["x", "10.0.0.1"]))
+_inner = st.dictionaries(st.sampled_from(["ip", "id", "name"]), _leaf, max_size=3)
+_shaped = st.fixed_dictionaries(
+    {},
+    optional={
+        "host": st.one_of(_inner, st.lists(_inner, max_size=2), _leaf),
+        "host.ip": _leaf,
+        "host.id": _leaf,
+    },
+)
+
+
+@given(doc=_shaped, name=st.sampled_from(["ip", "id", "name"]))
+def test_the_two_part_getter_finds_what_the_general_walk_finds(
+    doc: dict[str, Any], name: str
+) -> None:
+    path = ("host", name)
+    assert make_getter(path)(doc) == lookup(doc, path)
+
+
+_deep = st.fixed_dictionaries(
+    {},
+    optional={
+        "a": st.one_of(
+            st.fixed_dictionaries({}, optional={"b": st.one_of(_inner, _leaf), "b.ip": _leaf}),
+            _leaf,
+        ),
+        "a.b": st.one_of(_inner, _leaf),
+        "a.b.ip": _leaf,
+    },
+)
+
+
+@given(doc=_deep)
+def test_the_three_part_getter_finds_what_the_general_walk_finds(doc: dict[str, Any]) -> None:
+    assert make_getter(("a", "b", "ip"))(doc) == lookup(doc, ("a", "b", "ip"))

@@ -226,6 +226,21 @@ def _self_logon_address(doc: Mapping[str, Any], host_key: str) -> str | None:
 def _usable_address(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
+    # A host logs on to itself from a handful of addresses, thousands of times.
+    known = _USABLE.get(value, _UNKNOWN)
+    if known is _UNKNOWN:
+        if len(_USABLE) >= _USABLE_MAX:
+            _USABLE.clear()
+        known = _USABLE[value] = _parse_usable(value)
+    return known
+
+
+_UNKNOWN = ""  # never a parsed address
+_USABLE: dict[str, str | None] = {}
+_USABLE_MAX = 4096
+
+
+def _parse_usable(value: str) -> str | None:
     try:
         address = ipaddress.ip_address(canonical_ip(value))
     except ValueError:

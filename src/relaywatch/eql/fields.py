@@ -32,13 +32,17 @@ def make_getter(path: tuple[str, ...]) -> Getter:
 
 def _two(path: tuple[str, ...]) -> Getter:
     first, second = path
+    dotted = f"{first}.{second}"
 
     def get(doc: Document) -> Any:
         inner = doc.get(first)
         if inner.__class__ is dict:
-            value = inner.get(second, _MISSING)
-            if value is not _MISSING:
+            value = inner.get(second)
+            if value is not None:
                 return value
+            # What `lookup` finds when the nested object has no value: the dotted key.
+            # A field most documents lack (host.ip in raw logs) takes this path.
+            return doc.get(dotted)
         return lookup(doc, path)
 
     return get
@@ -52,8 +56,8 @@ def _three(path: tuple[str, ...]) -> Getter:
         if inner.__class__ is dict:
             inner = inner.get(second)
             if inner.__class__ is dict:
-                value = inner.get(third, _MISSING)
-                if value is not _MISSING:
+                value = inner.get(third)
+                if value is not None:
                     return value
         return lookup(doc, path)
 
