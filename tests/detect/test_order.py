@@ -78,3 +78,14 @@ def test_a_collection_handed_to_another_process_merges_in_order(tmp_path: Path) 
     assert parent.count == 7
     assert [ts for ts, _, _ in parent] == [1, 3, 4, 5, 7, 8, 9]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_held_records_past_the_inline_size_are_handed_over_as_a_run(tmp_path: Path) -> None:
+    worker = TimeOrder(spill_dir=str(tmp_path), named_runs=True)
+    _records([9, 3, 7], worker)
+    entries, runs = worker.detach(inline=0)
+    assert entries == [] and len(runs) == 1
+    parent = TimeOrder()
+    parent.absorb(entries, runs, worker.count)
+    assert [ts for ts, _, _ in parent] == [3, 7, 9]
+    assert list(tmp_path.iterdir()) == []

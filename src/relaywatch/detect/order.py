@@ -143,12 +143,15 @@ class TimeOrder:
         self.spills += 1
         self._add_run(0, run)
 
-    def detach(self) -> tuple[list[Entry], list[str]]:
+    def detach(self, inline: int | None = None) -> tuple[list[Entry], list[str]]:
         """Hand the collection to another process: the held entries, sorted, and the paths
         of the runs (written as named files: `named_runs`), which the receiver `adopt`s.
-        This collection is left empty."""
+        With `inline`, held entries of more than that many bytes are written as one more
+        run instead. This collection is left empty."""
         if not self.named_runs:
             raise ValueError("only a TimeOrder with named_runs can hand its runs over")
+        if inline is not None and self._held > inline:
+            self._spill()
         paths = []
         for level in self._levels:
             for run in level:

@@ -68,7 +68,10 @@ def gather(
             _report(progress, state)
         return
     with tempfile.TemporaryDirectory(prefix="relaywatch-runs-", dir=plan.spill_dir) as scratch:
-        share = max(plan.memory // (WINDOW * jobs), MIN_PART_MEMORY)
+        # Each part in flight may hold its share; with fewer parts than the window, the
+        # shares are larger (fewer, longer runs) and the sum stays within --sort-memory.
+        in_flight = min(WINDOW * jobs, len(tasks))
+        share = max(plan.memory // in_flight, MIN_PART_MEMORY)
         worker_plan = replace(plan, spill_dir=scratch, memory=share)
         try:
             with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
