@@ -101,7 +101,10 @@ class Completed:
 class SequenceMatcher:
     """Feeds events in timestamp order; returns completed sequences in Elasticsearch order."""
 
-    SWEEP_EVERY = 4096
+    # Stale state is dropped after as many events as the state held at the last sweep
+    # (at least SWEEP_MIN): a sweep costs the size of the state, so this keeps it to a
+    # constant per event while the state stays within twice what maxspan keeps alive.
+    SWEEP_MIN = 256
 
     def __init__(self, plan: SequencePlan) -> None:
         self.plan = plan
@@ -120,6 +123,7 @@ class SequenceMatcher:
             history=[{} for _ in plan.missing],
         )
         self._since_sweep = 0
+        self._sweep_after = self.SWEEP_MIN
         self._fresh: list[Candidate] = []
 
     # ------------------------------------------------------------ feeding
@@ -151,7 +155,7 @@ class SequenceMatcher:
         for key in until_keys:
             self._until(key)
         self._since_sweep += 1
-        if self._since_sweep >= self.SWEEP_EVERY:
+        if self._since_sweep >= self._sweep_after:
             self.sweep()
         return completed + self._release(timestamp)
 
@@ -293,3 +297,4 @@ class SequenceMatcher:
                     hits.popleft()
                 if not hits:
                     del stage[key]
+        self._sweep_after = max(self.SWEEP_MIN, self.state.size())
