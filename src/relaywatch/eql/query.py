@@ -159,14 +159,10 @@ class Matcher:
         conditions = self.conditions
         try:
             matched = [index for index in candidates if conditions[index](doc)]
-            if not matched:
-                return []
-            return self._feed_matched(doc, matched, timestamp, tag)
         except DATA_ERRORS as error:
-            # Elasticsearch fails the search on a value it cannot evaluate; a run counts
-            # the event, keeps the message, and goes on (docs/eql-semantics.md).
             self._record_error(error)
             return []
+        return self.feed_matched(doc, matched, timestamp, tag)
 
     def feed_matched(
         self, doc: Document, matched: Sequence[int], timestamp: int | None, tag: Any
@@ -176,18 +172,13 @@ class Matcher:
         if not matched or (self.has_pipes and self.pipes.done):
             return []
         try:
-            return self._feed_matched(doc, matched, timestamp, tag)
+            if self.sequence is None and self.sample is None:
+                result = [Result([doc], [], [tag])]
+                return self.pipes.push(result) if self.has_pipes else result
+            return self._feed_keyed(doc, matched, timestamp, tag)
         except DATA_ERRORS as error:
             self._record_error(error)
             return []
-
-    def _feed_matched(
-        self, doc: Document, matched: Sequence[int], timestamp: int | None, tag: Any
-    ) -> list[Result]:
-        if self.sequence is None and self.sample is None:
-            result = [Result([doc], [], [tag])]
-            return self.pipes.push(result) if self.has_pipes else result
-        return self._feed_keyed(doc, matched, timestamp, tag)
 
     def router_filter(self, index: int) -> Filter:
         if index < len(self.filters):
