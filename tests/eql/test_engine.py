@@ -4,6 +4,7 @@ bounded and restorable state, located errors, and hostile input."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -249,10 +250,22 @@ def test_matcher_set_verdicts_name_exactly_the_filters_that_take_an_event() -> N
     ]
     combined = eql.MatcherSet(queries)
     docs = events(("a", "x", "1"), ("a", "y", "2"), ("z", "x", "3"), ("c", "nan?", "4"))
-    # The bad value is left for the matcher to meet and count (None).
-    assert [combined.verdicts(doc) for doc in docs] == [((0, (0,)),), (), (), ((1, None),)]
+    # The sequence's verdict carries the join keys of the stage; the bad value is left
+    # for the matcher to meet and count (None).
+    assert [combined.verdicts(doc) for doc in docs] == [
+        ((0, (0,), [(0, [("x",)])], []),),
+        (),
+        (),
+        ((1, None, None, None),),
+    ]
     # verdicts() changes nothing: the matchers still see the first stage as new.
     assert [i for doc in docs for i, _ in combined.feed(doc)] == []
+
+
+def _with_docs(result: eql.Result, docs: list[dict[str, Any]]) -> eql.Result:
+    """The result with stand-ins ("held", n) and tags n replaced by document n."""
+    events = [docs[e[1]] if isinstance(e, tuple) else e for e in result.events]
+    return eql.Result(events, result.join_keys, [None] * len(result.tags))
 
 
 def test_feeding_verdicts_gives_what_feeding_the_events_gives() -> None:
@@ -263,12 +276,19 @@ def test_feeding_verdicts_gives_what_feeding_the_events_gives() -> None:
     docs = events(("a", "x", "1"), ("b", "x", "2"), ("b", "3", "3"), ("b", "nan?", "4"))
     plain, told = eql.MatcherSet(queries), eql.MatcherSet(queries)
     checker = eql.MatcherSet(queries)
-    expected = [plain.feed(doc) for doc in docs]
-    # The verdicts travel as JSON between processes: lists, not tuples.
-    got = [
-        told.feed_verdicts(doc, orjson.loads(orjson.dumps(checker.verdicts(doc)))) for doc in docs
-    ]
+    expected = [[(i, _with_docs(r, docs)) for i, r in plain.feed(doc)] for doc in docs]
+    # The verdicts travel as JSON between processes (lists, not tuples), and the event
+    # itself is only a stand-in that the matchers hold without reading.
+    got = []
+    for n, doc in enumerate(docs):
+        verdicts = orjson.loads(orjson.dumps(checker.verdicts(doc)))
+        found = told.feed_verdicts(("held", n), verdicts, doc["@timestamp"], n, _loader(doc))
+        got.append([(i, _with_docs(r, docs)) for i, r in found])
     assert got == expected
     assert [index for found in got for index, _ in found] == [0, 1]
     # number("x") and number("nan?") fail: counted by the matcher either way.
     assert [m.errors for m in told.matchers] == [m.errors for m in plain.matchers] == [0, 2]
+
+
+def _loader(doc: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    return lambda: doc

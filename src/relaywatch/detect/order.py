@@ -47,21 +47,20 @@ MAX_TIMESTAMP = (1 << 63) - 1
 
 Entry = tuple[int, int, bytes]  # (timestamp ms, arrival, encoded record)
 _FRAME = struct.Struct("<qQI")  # timestamp, arrival, payload length
-_PICKLED = 0x80  # first byte of a pickle (protocol >= 2); orjson's list starts with "["
+_PICKLED = 0x80  # first byte of a pickle (protocol >= 2); JSON text never starts so
+_NOTE_SIZE = struct.Struct("<I")
 
 
 def encode(record: Record, note: Any = None) -> bytes:
-    """A record as compact bytes: the JSON list [doc, source, position, doc_id, index,
-    note]; `note` is anything the caller keeps with the record (JSON turns its tuples
-    into lists)."""
+    """A record as compact bytes: the length of the note, the note (anything the caller
+    keeps with the record; JSON turns its tuples into lists), then the JSON list [doc,
+    source, position, doc_id, index]. The note reads without decoding the document."""
     prov = record.provenance
-    fields = [record.doc, prov.source, prov.position, prov.doc_id, prov.index, note]
-    try:
-        # orjson returns its bytes in a buffer sized for the worst case (about 32 KB for
-        # a 2 KB document): copied to an exact-size object, a held record costs its size.
-        return memoryview(orjson.dumps(fields)).tobytes()
-    except (orjson.JSONEncodeError, TypeError):
-        return pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+    head = _dump(note)
+    # One join makes an exact-size object: orjson's own buffer is sized for the worst
+    # case (about 32 KB for a 2 KB document), and held records must cost their size.
+    body = _dump([record.doc, prov.source, prov.position, prov.doc_id, prov.index])
+    return b"".join((_NOTE_SIZE.pack(len(head)), head, body))
 
 
 def decode(payload: bytes) -> Record:
@@ -69,9 +68,56 @@ def decode(payload: bytes) -> Record:
 
 
 def decode_noted(payload: bytes) -> tuple[Record, Any]:
-    fields = pickle.loads(payload) if payload[0] == _PICKLED else orjson.loads(payload)
-    doc, source, position, doc_id, index, note = fields
-    return Record(doc, Provenance(source, position, doc_id, index)), note
+    note, body = split(payload)
+    return load_record(body), note
+
+
+def split(payload: bytes) -> tuple[Any, memoryview]:
+    """The note of an encoded record, and the rest for `load_record`."""
+    view = memoryview(payload)
+    end = _NOTE_SIZE.size + _NOTE_SIZE.unpack_from(view)[0]
+    return _load(view[_NOTE_SIZE.size : end]), view[end:]
+
+
+def load_record(body: memoryview) -> Record:
+    doc, source, position, doc_id, index = _load(body)
+    return Record(doc, Provenance(source, position, doc_id, index))
+
+
+class Deferred:
+    """An encoded record decoded when first read (`record`, `doc`): the matchers keep
+    the events they hold this way, and only those in a match are ever decoded."""
+
+    __slots__ = ("_body", "_record")
+
+    def __init__(self, body: memoryview) -> None:
+        self._body: memoryview | None = body
+        self._record: Record | None = None
+
+    @property
+    def record(self) -> Record:
+        if self._record is None:
+            assert self._body is not None
+            self._record, self._body = load_record(self._body), None
+        return self._record
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return self.record.doc
+
+    def load(self) -> dict[str, Any]:
+        return self.record.doc
+
+
+def _dump(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(data: memoryview) -> Any:
+    return pickle.loads(data) if data[0] == _PICKLED else orjson.loads(data)
 
 
 def in_range(timestamp: int) -> bool:
@@ -169,6 +215,12 @@ class TimeOrder:
 
     def noted(self) -> Iterator[tuple[int, int, Record, Any]]:
         """All records, sorted, each with its note; consumes the collection."""
+        for timestamp, arrival, note, body in self.deferred():
+            yield timestamp, arrival, load_record(body), note
+
+    def deferred(self) -> Iterator[tuple[int, int, Any, memoryview]]:
+        """All records, sorted, each as its note and its still encoded rest (for
+        `Deferred` or `load_record`); consumes the collection."""
         self._buffer.sort()
         buffered, self._buffer, self._held = self._buffer, [], 0
         runs = [run for level in self._levels for run in level]
@@ -177,7 +229,7 @@ class TimeOrder:
         try:
             merged = heapq.merge(*streams, iter(buffered)) if runs else iter(buffered)
             for timestamp, arrival, payload in merged:
-                yield timestamp, arrival, *decode_noted(payload)
+                yield timestamp, arrival, *split(payload)
         finally:
             for run in runs:
                 self._discard(run)

@@ -20,13 +20,12 @@ from relaywatch.alerts import AlertContext, build_alerts
 from relaywatch.alerts.build import Alert
 from relaywatch.alerts.dedupe import new_alerts
 from relaywatch.detect.coverage import HOST_FIELDS, CoverageReport, rule_fields
-from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY
+from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY, Deferred
 from relaywatch.detect.parallel import gather
 from relaywatch.detect.split import PART_BYTES
 from relaywatch.detect.survey import ReadPlan, Survey, Unordered, new_survey
 from relaywatch.ecs.hosts import HostInventory
 from relaywatch.errors import EqlError
-from relaywatch.records import Record
 from relaywatch.rules.model import Rule
 from relaywatch.sources import ReadOptions, ReadStats
 from relaywatch.sources.paths import expand
@@ -175,7 +174,7 @@ def run_scan(paths: Sequence[str], rules: Sequence[Rule], options: ScanOptions) 
     assert state.order is not None
     runs = [RuleRun(rule) for rule, _ in compiled]
     spilled = state.order.spilled_runs
-    built = _evaluate(compiled, runs, state.order.noted(), options)
+    built = _evaluate(compiled, runs, state.order.deferred(), options)
     # The same event read twice (a live log and its shadow copy, overlapping exports)
     # gives the same deterministic alert ids; Kibana writes an id once, and so do we.
     alerts = [dict(alert) for alert in new_alerts(built, set())]
@@ -211,18 +210,20 @@ def host_lines(
 def _evaluate(
     compiled: Sequence[tuple[Rule, eql.Query]],
     runs: list[RuleRun],
-    ordered: Iterable[tuple[int, int, Record, eql.Verdicts | None]],
+    ordered: Iterable[tuple[int, int, eql.Verdicts | None, memoryview]],
     options: ScanOptions,
 ) -> list[Alert]:
     matchers = eql.MatcherSet([query for _, query in compiled])
     feed, feed_verdicts = matchers.feed, matchers.feed_verdicts
     alerts: list[Alert] = []
-    for timestamp, _, record, verdicts in ordered:
-        # The conditions were evaluated where the record was read (`survey.StageCheck`).
+    for timestamp, _, verdicts, body in ordered:
+        # The conditions and join keys were evaluated where the record was read
+        # (`survey.StageCheck`): most events are held by a sequence and never decoded.
+        event = Deferred(body)
         if verdicts is None:
-            found = feed(record.doc, timestamp, record)
+            found = feed(event.doc, timestamp, event)
         else:
-            found = feed_verdicts(record.doc, verdicts, timestamp, record)
+            found = feed_verdicts(event, verdicts, timestamp, event, event.load)
         if found:
             _add_alerts(alerts, runs, found, options)
     _add_alerts(alerts, runs, matchers.finish(), options)
@@ -244,12 +245,22 @@ def _add_alerts(
 
 def _alerts(run: RuleRun, results: Sequence[eql.Result], options: ScanOptions) -> list[Alert]:
     out: list[Alert] = []
-    for result in results:
+    for found in results:
         if options.max_signals is not None and run.matches >= options.max_signals:
             run.truncated += 1
             continue
         run.matches += 1
+        result = _decoded(found)
         built = build_alerts(run.rule, result, result.tags, options.context)
         run.alerts += len(built)
         out.extend(built)
     return out
+
+
+def _decoded(result: eql.Result) -> eql.Result:
+    """The match with its events decoded (`order.Deferred`) and its tags as records."""
+    return eql.Result(
+        [event.doc if isinstance(event, Deferred) else event for event in result.events],
+        result.join_keys,
+        [tag.record if isinstance(tag, Deferred) else tag for tag in result.tags],
+    )

@@ -8,16 +8,33 @@ hands the event only to the matchers that have a filter for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from relaywatch.eql.fields import Document
 from relaywatch.eql.query import DATA_ERRORS, Matcher, Query, Result
 from relaywatch.eql.routing import RouteCache
+from relaywatch.eql.stages import KeyValues
 
 Route = tuple[tuple[int, tuple[int, ...]], ...]  # (matcher index, its filter indexes)
-# (matcher index, the filter indexes that accept the event, or None: evaluate again)
-Verdicts = tuple[tuple[int, tuple[int, ...] | None], ...]
+# (matcher index, the filter indexes that accept the event, the join keys of each of those
+# stages, the `until` keys); None for all three: evaluate the event again.
+Verdict = tuple[
+    int, Sequence[int] | None, Sequence[tuple[int, list[KeyValues]]] | None, list[KeyValues] | None
+]
+Verdicts = tuple[Verdict, ...]
+
+
+def _travels(groups: Iterable[list[KeyValues]]) -> bool:
+    """Whether join keys come back from JSON as they went in: orjson writes NaN and
+    infinity as null (BoolKey and big integers make the caller fall back to pickle)."""
+    return all(
+        part.__class__ is not float or math.isfinite(part)
+        for keys in groups
+        for key in keys
+        for part in key
+    )
 
 
 class MatcherSet:
@@ -39,39 +56,62 @@ class MatcherSet:
         return out
 
     def verdicts(self, doc: Document) -> Verdicts:
-        """Which filters of which queries accept the event, changing no state: (query
-        index, accepting filter indexes) for every query some filter of which accepts it,
-        with None for the filters when one fails on a bad value (the matcher then meets
-        and counts the error itself). Empty: no query can use the event, so it can be
-        dropped before ordering (as ES's per-stage searches never return it).
+        """What each query makes of the event, changing no state: for every query some
+        filter of which accepts it, (query index, accepting filter indexes, the join keys
+        per accepting stage, the `until` keys), the keys None for a query that keeps no
+        state; (query index, None, None, None) when a condition or key fails on a bad value
+        (the matcher then meets and counts the error itself). Empty: no query can use the
+        event, so it can be dropped before ordering (as ES's per-stage searches never
+        return it).
 
         Worked out where the events are read, on every core, and handed with the event
-        to `feed_verdicts` in the process that runs the matchers, so that the conditions
-        run once per event, not twice.
+        to `feed_verdicts` in the process that runs the matchers: the conditions and keys
+        are evaluated once per event, and the event need not even be decoded there.
         """
-        out: list[tuple[int, tuple[int, ...] | None]] = []
+        out: list[Verdict] = []
         for index, candidates in self.routes.get(doc):
-            conditions = self.matchers[index].conditions
+            matcher = self.matchers[index]
+            conditions = matcher.conditions
             try:
                 matched = [stage for stage in candidates if conditions[stage](doc)]
+                if not matched:
+                    continue
+                if not matcher.keyed:
+                    out.append((index, tuple(matched), None, None))
+                    continue
+                hits, until_keys = matcher.join_keys(doc, matched)
             except DATA_ERRORS:
-                out.append((index, None))
+                out.append((index, None, None, None))
                 continue
-            if matched:
-                out.append((index, tuple(matched)))
+            if not _travels(hits.values()) or not _travels([until_keys]):
+                out.append((index, None, None, None))  # a value JSON would not keep
+                continue
+            out.append((index, tuple(matched), list(hits.items()), until_keys))
         return tuple(out)
 
     def feed_verdicts(
-        self, doc: Document, verdicts: Verdicts, timestamp: int | None = None, tag: Any = None
+        self,
+        event: Any,
+        verdicts: Verdicts,
+        timestamp: int,
+        tag: Any,
+        load: Callable[[], Document],
     ) -> list[tuple[int, Result]]:
-        """`feed` for an event whose `verdicts` were worked out before: the same results."""
+        """`feed` for an event whose `verdicts` were worked out before: the same results.
+
+        `event` is what results hold for this event (it is never read: it may stand for
+        a document not yet decoded); `load()` gives the document itself, asked for only
+        when a verdict says the matcher must evaluate the event again. The verdicts may
+        have been through JSON (lists for tuples)."""
         out: list[tuple[int, Result]] = []
-        for index, matched in verdicts:
+        for index, matched, hits, until_keys in verdicts:
             matcher = self.matchers[index]
             if matched is None:
-                found = matcher.feed(doc, timestamp, tag)
+                found = matcher.feed(load(), timestamp, tag)
             else:
-                found = matcher.feed_matched(doc, matched, timestamp, tag)
+                keys = {stage: [tuple(key) for key in keys] for stage, keys in hits or ()}
+                until = [tuple(key) for key in until_keys or ()]
+                found = matcher.feed_keyed(event, keys, until, timestamp, tag)
             if found:
                 out.extend((index, result) for result in found)
         return out

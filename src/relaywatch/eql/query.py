@@ -172,23 +172,40 @@ class Matcher:
         if not matched or (self.has_pipes and self.pipes.done):
             return []
         try:
-            if self.sequence is None and self.sample is None:
-                result = [Result([doc], [], [tag])]
-                return self.pipes.push(result) if self.has_pipes else result
-            return self._feed_keyed(doc, matched, timestamp, tag)
+            if not self.keyed:
+                return self._single(doc, tag)
+            hits, until_keys = self.join_keys(doc, matched)
+            return self._feed_hits(doc, hits, until_keys, tag, doc=doc, timestamp=timestamp)
         except DATA_ERRORS as error:
             self._record_error(error)
             return []
 
-    def router_filter(self, index: int) -> Filter:
-        if index < len(self.filters):
-            return self.filters[index]
-        assert self.query.until is not None
-        return self.query.until
-
-    def _feed_keyed(
-        self, doc: Document, matched: Sequence[int], timestamp: int | None, tag: Any
+    def feed_keyed(
+        self,
+        event: Any,
+        hits: dict[int, list[KeyValues]],
+        until_keys: list[KeyValues],
+        timestamp: int,
+        tag: Any,
     ) -> list[Result]:
+        """`feed` for a caller that has evaluated the routed conditions and the join keys
+        (`join_keys`) elsewhere (`MatcherSet.verdicts`). `event` is kept and handed back
+        in results as it is, never read: it may stand for a document not yet decoded."""
+        if self.has_pipes and self.pipes.done:
+            return []
+        if not self.keyed:
+            return self._single(event, tag)
+        return self._feed_hits(event, hits, until_keys, tag, doc=None, timestamp=timestamp)
+
+    @property
+    def keyed(self) -> bool:
+        """Whether the query keeps state across events (a sequence or a sample)."""
+        return self.sequence is not None or self.sample is not None
+
+    def join_keys(
+        self, doc: Document, matched: Sequence[int]
+    ) -> tuple[dict[int, list[KeyValues]], list[KeyValues]]:
+        """The event's join keys for each matched stage with keys, and for `until`."""
         hits: dict[int, list[KeyValues]] = {}
         until_keys: list[KeyValues] = []
         for index in matched:
@@ -199,19 +216,44 @@ class Matcher:
                 hits[index] = keys
             else:
                 until_keys = keys
+        return hits, until_keys
+
+    def router_filter(self, index: int) -> Filter:
+        if index < len(self.filters):
+            return self.filters[index]
+        assert self.query.until is not None
+        return self.query.until
+
+    def _single(self, event: Any, tag: Any) -> list[Result]:
+        result = [Result([event], [], [tag])]
+        return self.pipes.push(result) if self.has_pipes else result
+
+    def _feed_hits(
+        self,
+        event: Any,
+        hits: dict[int, list[KeyValues]],
+        until_keys: list[KeyValues],
+        tag: Any,
+        *,
+        doc: Document | None,
+        timestamp: int | None,
+    ) -> list[Result]:
+        """Keyed events into the sample or sequence state; the time is `timestamp`, or
+        read from `doc` when that is None."""
         if not hits and not until_keys:
             return []
         if self.sample is not None:
-            self.sample.feed(doc, tag, hits)
+            self.sample.feed(event, tag, hits)
             return []
         assert self.sequence is not None
         when = self._timestamp(doc, timestamp)
         if when is None:
             return []
-        return self._emit(self.sequence.feed(doc, tag, when, hits, until_keys))
+        return self._emit(self.sequence.feed(event, tag, when, hits, until_keys))
 
-    def _timestamp(self, doc: Document, given: int | None) -> int | None:
+    def _timestamp(self, doc: Document | None, given: int | None) -> int | None:
         if given is None:
+            assert doc is not None, "a timestamp or a document to read it from"
             try:
                 given = timestamp_ms(self.get_timestamp(doc))
             except EqlRuntimeError as error:
