@@ -11,6 +11,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,26 @@ def test_no_split_follows_a_line_too_long_to_look_at(
     alone = run_scan([str(path)], seed_rules, options(jobs=1))
     parts = run_scan([str(path)], seed_rules, options(jobs=2, part_bytes=1500))
     assert _observable(parts) == _observable(alone)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_boolean_join_keys_travel_with_the_verdicts(
+    tmp_path: Path, seed_rules: tuple[Rule, ...], jobs: int
+) -> None:
+    # A boolean join key is held as a BoolKey, which JSON cannot carry: the verdicts of
+    # such an event are pickled on their way to the matchers, never turned into a dict.
+    docs = [logon(f"2026-03-01T10:00:0{n}.000Z", n, "bob", "10.0.0.5") for n in range(4)]
+    for n, doc in enumerate(docs):
+        doc["winlog"]["flag"] = n != 1
+    paths = [str(write_ndjson(tmp_path / f"{n}.ndjson", docs[n * 2 : n * 2 + 2])) for n in (0, 1)]
+    queries = (
+        "sequence by winlog.flag [authentication where true] [authentication where true]",
+        "sample by winlog.flag [authentication where true] [authentication where true]",
+    )
+    rules = tuple(
+        replace(seed_rules[0], rule_id=f"flag-{n}", query=query) for n, query in enumerate(queries)
+    )
+    result = run_scan(paths, rules, options(jobs=jobs, memory=SMALLEST, spill_dir=str(tmp_path)))
+    # true at 0, 2 and 3: sequences 0 -> 2 and 2 -> 3 (an event ends one and starts the
+    # next), and one sample.
+    assert [(run.matches, run.engine_errors) for run in result.runs] == [(2, 0), (1, 0)]

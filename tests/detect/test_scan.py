@@ -12,6 +12,8 @@ from relaywatch.rules.model import Rule
 from tests.detect.conftest import NTLM, SMB, options
 from tests.detect.scenario import ATTACKER, DC, DC_IP, logon, reflection, share_access, write_ndjson
 
+HOST_FIX = "the rule's host.ip checks cannot apply there; give --hosts an inventory"
+
 
 def _by_rule(alerts: list[dict[str, object]]) -> dict[str, int]:
     counts: dict[str, int] = {}
@@ -98,6 +100,23 @@ def test_coverage_reports_missing_share_auditing_as_unresolved(
     assert any(finding.startswith(expected) for finding in verdicts[SMB].findings)
     assert any(finding.startswith(expected) for finding in verdicts[NTLM].findings)
     assert any("host.ip unknown for 1 host (DC01.corp.local)" in f for f in verdicts[NTLM].findings)
+
+
+def test_coverage_and_host_facts_read_host_fields_as_the_rules_do(
+    tmp_path: Path, seed_rules: tuple[Rule, ...]
+) -> None:
+    # `host` as an array of objects: a rule reads host.ip from it (the objects flatten),
+    # so neither report may say it is missing; without an address, both must.
+    known = logon("2026-03-01T10:00:00Z", 1, "bob", "10.0.0.5")
+    known["host"] = [dict(known["host"], ip=["10.0.0.2"], id="dc-id")]
+    unknown = logon("2026-03-01T10:00:01Z", 2, "bob", "10.0.0.5", host="FS01.corp.local")
+    path = write_ndjson(tmp_path / "logons.ndjson", [known, unknown])
+    result = run_scan([str(path)], seed_rules, options())
+    ntlm = next(rule for rule in result.coverage.rules if rule.rule_id == NTLM)
+    host_ip = [f for f in ntlm.findings if f.startswith("host.ip unknown")]
+    assert host_ip == [f"host.ip unknown for 1 host (FS01.corp.local): {HOST_FIX}"]
+    listed = [line for line in result.host_lines if line.startswith("  FS01") or "DC01" in line]
+    assert listed == ["  FS01.corp.local (1/1 events)"]
 
 
 def test_coverage_names_the_sequence_stage_no_event_can_reach(

@@ -111,7 +111,9 @@ class Deferred:
 
 def _dump(value: Any) -> bytes:
     try:
-        return orjson.dumps(value)
+        # Passthrough: orjson would write a dataclass (a join key's BoolKey) as an
+        # object, which reads back as a dict; refused, it is pickled and stays itself.
+        return orjson.dumps(value, option=orjson.OPT_PASSTHROUGH_DATACLASS)
     except (orjson.JSONEncodeError, TypeError):
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 

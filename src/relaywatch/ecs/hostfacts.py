@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relaywatch.ecs.hosts import canonical_ip, document_host, short_name
+from relaywatch.eql.fields import Getter, make_getter
 
 DEFAULT_FIELDS = ("host.ip", "host.id")
 SUGGESTION_LABEL = "inferred from the logs, not applied"
@@ -65,7 +66,7 @@ class HostFacts:
 
     def __init__(self, fields: Sequence[str] = DEFAULT_FIELDS) -> None:
         self._fields = tuple((field, tuple(field.split("."))) for field in fields)
-        self._paths = tuple(path for _, path in self._fields)
+        self._getters = _getters(self._fields)
         self._names: dict[str, str] = {}
         self._documents: Counter[str] = Counter()
         self._missing: dict[str, Counter[str]] = {}
@@ -74,12 +75,22 @@ class HostFacts:
         # tables above when they are read: one count per document instead of several.
         self._tally: Counter[tuple[str, tuple[bool, ...]]] = Counter()
 
-    def observe(self, doc: Mapping[str, Any]) -> None:
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent from a worker process: the getters are closures, made again on arrival.
+        state = dict(self.__dict__)
+        del state["_getters"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._getters = _getters(self._fields)
+
+    def observe(self, doc: dict[str, Any]) -> None:
         """Account for one ECS document (cheap: a few dict lookups)."""
         name = document_host(doc)
         if name is None:
             return
-        lacks = tuple([_get(doc, path) in _EMPTY for path in self._paths])
+        lacks = tuple([get(doc) in _EMPTY for get in self._getters])
         self._tally[name, lacks] += 1
         address = _self_logon_address(doc, name)
         if address is not None:
@@ -99,7 +110,7 @@ class HostFacts:
                     missing[field] += count
         self._tally.clear()
 
-    def observe_all(self, docs: Iterable[Mapping[str, Any]]) -> None:
+    def observe_all(self, docs: Iterable[dict[str, Any]]) -> None:
         for doc in docs:
             self.observe(doc)
 
@@ -199,6 +210,12 @@ def _render_field(
         if s.field == field
     )
     return lines
+
+
+def _getters(fields: Sequence[tuple[str, tuple[str, ...]]]) -> tuple[Getter, ...]:
+    """The engine's getters: a field counts as present when a rule would read it (an
+    array of host objects included), as in setup coverage."""
+    return tuple(make_getter(path) for _, path in fields)
 
 
 def _self_logon_address(doc: Mapping[str, Any], host_key: str) -> str | None:

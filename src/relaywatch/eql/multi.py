@@ -28,7 +28,8 @@ Verdicts = tuple[Verdict, ...]
 
 def _travels(groups: Iterable[list[KeyValues]]) -> bool:
     """Whether join keys come back from JSON as they went in: orjson writes NaN and
-    infinity as null (BoolKey and big integers make the caller fall back to pickle)."""
+    infinity as null. (A BoolKey or an integer past 64 bits is no JSON value at all:
+    the time order pickles such a note, `relaywatch.detect.order`.)"""
     return all(
         part.__class__ is not float or math.isfinite(part)
         for keys in groups
