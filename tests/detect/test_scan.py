@@ -119,6 +119,17 @@ def test_coverage_and_host_facts_read_host_fields_as_the_rules_do(
     assert listed == ["  FS01.corp.local (1/1 events)"]
 
 
+def test_coverage_and_host_facts_agree_that_empty_values_are_missing(
+    tmp_path: Path, seed_rules: tuple[Rule, ...]
+) -> None:
+    doc = logon("2026-03-01T10:00:00Z", 1, "bob", "10.0.0.5")
+    doc["host"] |= {"ip": [], "id": ""}
+    result = run_scan([str(write_ndjson(tmp_path / "l.ndjson", [doc]))], seed_rules, options())
+    ntlm = next(rule for rule in result.coverage.rules if rule.rule_id == NTLM)
+    assert any(f.startswith("host.ip unknown for 1 host (DC01.corp.local)") for f in ntlm.findings)
+    assert "  DC01.corp.local (1/1 events)" in result.host_lines
+
+
 def test_coverage_names_the_sequence_stage_no_event_can_reach(
     tmp_path: Path, all_rules: tuple[Rule, ...]
 ) -> None:

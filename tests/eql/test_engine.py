@@ -262,6 +262,17 @@ def test_matcher_set_verdicts_name_exactly_the_filters_that_take_an_event() -> N
     assert [i for doc in docs for i, _ in combined.feed(doc)] == []
 
 
+def test_a_verdict_with_too_many_join_keys_is_left_to_the_matcher() -> None:
+    query = eql.compile("sequence by user.name, label [a where true] [b where true]")
+    combined = eql.MatcherSet([query])
+    many = {"@timestamp": 1, "event": {"category": "a"}, "user": {"name": list("abcdefghij")},
+            "label": list(range(10))}  # fmt: skip
+    assert combined.verdicts(many) == ((0, None, None, None),)  # 100 combinations
+    few = dict(many, label=[1])
+    ((_, matched, hits, _),) = combined.verdicts(few)
+    assert matched == (0,) and hits is not None and len(hits[0][1]) == 10
+
+
 def _with_docs(result: eql.Result, docs: list[dict[str, Any]]) -> eql.Result:
     """The result with stand-ins ("held", n) and tags n replaced by document n."""
     events = [docs[e[1]] if isinstance(e, tuple) else e for e in result.events]

@@ -22,6 +22,7 @@ from typing import Any
 
 from relaywatch import eql
 from relaywatch.alerts.fieldpath import get_path
+from relaywatch.ecs.hostfacts import NO_VALUE
 from relaywatch.ecs.hosts import document_host
 from relaywatch.eql import ast
 from relaywatch.eql.fields import make_getter
@@ -122,7 +123,7 @@ class Coverage:
         self._host_fields = tuple(
             name for name in HOST_FIELDS if any(name in s.host_fields for s in self._states)
         )
-        # The engine's own getters: a field is missing when a rule would read null.
+        # The engine's own getters: a field is missing when a rule would read no value.
         self._host_getters = tuple(make_getter(tuple(n.split("."))) for n in self._host_fields)
         # Documents per (route, host, which host fields it lacks): nearly every document
         # of a run falls into a few thousand such groups, so a document costs one count
@@ -144,7 +145,7 @@ class Coverage:
         lacks: tuple[bool, ...] = ()
         if self._host_fields:
             host = document_host(doc) or "(unnamed host)"
-            lacks = tuple([get(doc) is None for get in self._host_getters])
+            lacks = tuple([get(doc) in NO_VALUE for get in self._host_getters])
         self._tally[routes, host, lacks] += 1
         for index, _ in routes:
             state = self._states[index]

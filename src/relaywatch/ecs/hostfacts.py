@@ -22,7 +22,8 @@ from relaywatch.eql.fields import Getter, make_getter
 
 DEFAULT_FIELDS = ("host.ip", "host.id")
 SUGGESTION_LABEL = "inferred from the logs, not applied"
-_EMPTY: tuple[Any, ...] = (None, [], "")
+# What counts as no value for a host fact (here and in setup coverage).
+NO_VALUE: tuple[Any, ...] = (None, [], "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ class HostFacts:
         name = document_host(doc)
         if name is None:
             return
-        lacks = tuple([get(doc) in _EMPTY for get in self._getters])
+        lacks = tuple([get(doc) in NO_VALUE for get in self._getters])
         self._tally[name, lacks] += 1
         address = _self_logon_address(doc, name)
         if address is not None:

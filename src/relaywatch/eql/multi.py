@@ -24,6 +24,8 @@ Verdict = tuple[
     int, Sequence[int] | None, Sequence[tuple[int, list[KeyValues]]] | None, list[KeyValues] | None
 ]
 Verdicts = tuple[Verdict, ...]
+# Join keys a verdict carries at most (a multi-valued key can have thousands).
+MAX_KEYS_CARRIED = 64
 
 
 def _travels(groups: Iterable[list[KeyValues]]) -> bool:
@@ -84,8 +86,12 @@ class MatcherSet:
             except DATA_ERRORS:
                 out.append((index, None, None, None))
                 continue
-            if not _travels(hits.values()) or not _travels([until_keys]):
-                out.append((index, None, None, None))  # a value JSON would not keep
+            carried = sum(map(len, hits.values())) + len(until_keys)
+            if carried > MAX_KEYS_CARRIED or not _travels([*hits.values(), until_keys]):
+                # Many combinations of multi-valued keys would make the event travel with
+                # far more than itself; a value JSON would not keep would change on the
+                # way: either way the matcher works the event out itself.
+                out.append((index, None, None, None))
                 continue
             out.append((index, tuple(matched), list(hits.items()), until_keys))
         return tuple(out)
