@@ -81,10 +81,11 @@ class Unordered:
 
 
 class StageCheck:
-    """Which filters of which rules accept an event (`eql.MatcherSet.verdicts`; empty:
-    none, and the event cannot change any matcher's state). Only accepted events are
-    ordered, each with its verdicts, which the matchers then take instead of evaluating
-    the conditions again: the check runs where the records are read, on every core.
+    """Which filters of which rules accept an event, with its join keys for them
+    (`eql.MatcherSet.verdicts`; empty: none, and the event cannot change any matcher's
+    state). Only accepted events are ordered, each with its verdicts, which the matchers
+    then take instead of evaluating the conditions and keys again: the check runs where
+    the records are read, on every core.
     """
 
     __slots__ = ("_verdicts",)
