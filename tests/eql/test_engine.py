@@ -262,6 +262,14 @@ def test_matcher_set_verdicts_name_exactly_the_filters_that_take_an_event() -> N
     assert [i for doc in docs for i, _ in combined.feed(doc)] == []
 
 
+def test_an_event_without_its_join_key_gets_no_verdict() -> None:
+    combined = eql.MatcherSet([eql.compile("sequence by user.name [a where true] [b where true]")])
+    keyless = {"@timestamp": 5, "event": {"category": "a"}}
+    assert combined.verdicts(keyless) == ()  # its matcher would keep nothing of it
+    assert combined.feed(keyless) == [] and combined.matchers[0].pending_count == 0
+    assert combined.verdicts(dict(keyless, user={"name": "x"})) == ((0, (0,), [(0, [("x",)])], []),)
+
+
 def test_a_verdict_with_too_many_join_keys_is_left_to_the_matcher() -> None:
     query = eql.compile("sequence by user.name, label [a where true] [b where true]")
     combined = eql.MatcherSet([query])

@@ -64,12 +64,7 @@ def encode(record: Record, note: Any = None) -> bytes:
 
 
 def decode(payload: bytes) -> Record:
-    return decode_noted(payload)[0]
-
-
-def decode_noted(payload: bytes) -> tuple[Record, Any]:
-    note, body = split(payload)
-    return load_record(body), note
+    return load_record(split(payload)[1])
 
 
 def split(payload: bytes) -> tuple[Any, memoryview]:
@@ -85,7 +80,7 @@ def load_record(body: memoryview) -> Record:
 
 
 class Deferred:
-    """An encoded record decoded when first read (`record`, `doc`): the matchers keep
+    """An encoded record decoded when first read (`record`, `load`): the matchers keep
     the events they hold this way, and only those in a match are ever decoded."""
 
     __slots__ = ("_body", "_record")
@@ -101,11 +96,8 @@ class Deferred:
             self._record, self._body = load_record(self._body), None
         return self._record
 
-    @property
-    def doc(self) -> dict[str, Any]:
-        return self.record.doc
-
     def load(self) -> dict[str, Any]:
+        """The document (decoded on the first call)."""
         return self.record.doc
 
 
@@ -158,8 +150,8 @@ class TimeOrder:
         return self.spills
 
     def add(self, timestamp: int, record: Record, note: Any = None) -> None:
-        """Add a record (with a `note` that `noted()` gives back); its arrival is the next
-        number in read order."""
+        """Add a record (with a `note` that `deferred()` gives back); its arrival is the
+        next number in read order."""
         self.add_encoded(timestamp, self.arrival, encode(record, note))
         self.arrival += 1
 
@@ -212,13 +204,8 @@ class TimeOrder:
 
     def __iter__(self) -> Iterator[tuple[int, int, Record]]:
         """All records, sorted; consumes the collection and closes the temporary files."""
-        for timestamp, arrival, record, _ in self.noted():
-            yield timestamp, arrival, record
-
-    def noted(self) -> Iterator[tuple[int, int, Record, Any]]:
-        """All records, sorted, each with its note; consumes the collection."""
-        for timestamp, arrival, note, body in self.deferred():
-            yield timestamp, arrival, load_record(body), note
+        for timestamp, arrival, _, body in self.deferred():
+            yield timestamp, arrival, load_record(body)
 
     def deferred(self) -> Iterator[tuple[int, int, Any, memoryview]]:
         """All records, sorted, each as its note and its still encoded rest (for

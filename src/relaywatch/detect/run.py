@@ -221,7 +221,7 @@ def _evaluate(
         # (`survey.StageCheck`): most events are held by a sequence and never decoded.
         event = Deferred(body)
         if verdicts is None:
-            found = feed(event.doc, timestamp, event)
+            found = feed(event.load(), timestamp, event)
         else:
             found = feed_verdicts(event, verdicts, timestamp, event, event.load)
         if found:
@@ -260,7 +260,7 @@ def _alerts(run: RuleRun, results: Sequence[eql.Result], options: ScanOptions) -
 def _decoded(result: eql.Result) -> eql.Result:
     """The match with its events decoded (`order.Deferred`) and its tags as records."""
     return eql.Result(
-        [event.doc if isinstance(event, Deferred) else event for event in result.events],
+        [event.load() if isinstance(event, Deferred) else event for event in result.events],
         result.join_keys,
         [tag.record if isinstance(tag, Deferred) else tag for tag in result.tags],
     )

@@ -63,9 +63,10 @@ class MatcherSet:
         filter of which accepts it, (query index, accepting filter indexes, the join keys
         per accepting stage, the `until` keys), the keys None for a query that keeps no
         state; (query index, None, None, None) when a condition or key fails on a bad value
-        (the matcher then meets and counts the error itself). Empty: no query can use the
-        event, so it can be dropped before ordering (as ES's per-stage searches never
-        return it).
+        (the matcher then meets and counts the error itself). A query for which the event
+        lacks a mandatory join key is left out, as its matcher would ignore the event.
+        Empty: no query can use the event, so it can be dropped before ordering (as ES's
+        per-stage searches never return it).
 
         Worked out where the events are read, on every core, and handed with the event
         to `feed_verdicts` in the process that runs the matchers: the conditions and keys
@@ -86,6 +87,8 @@ class MatcherSet:
             except DATA_ERRORS:
                 out.append((index, None, None, None))
                 continue
+            if not hits and not until_keys:
+                continue  # a mandatory join key is missing: the matcher would do nothing
             carried = sum(map(len, hits.values())) + len(until_keys)
             if carried > MAX_KEYS_CARRIED or not _travels([*hits.values(), until_keys]):
                 # Many combinations of multi-valued keys would make the event travel with
