@@ -41,12 +41,12 @@ from benchmarks.corpus import write_ndjson
 from relaywatch import eql
 from relaywatch.detect.coverage import Coverage
 from relaywatch.detect.order import encode
-from relaywatch.detect.run import compile_rules, relevant_codes
+from relaywatch.detect.run import compile_rules, relevance, relevant_options
 from relaywatch.detect.survey import ReadPlan, new_survey, read_input
 from relaywatch.ecs.hostfacts import HostFacts
 from relaywatch.records import Provenance, Record
 from relaywatch.rules import builtin
-from relaywatch.sources import ReadOptions, ReadStats, documents
+from relaywatch.sources import ReadStats, documents
 from relaywatch.sources.context import ReadContext
 from relaywatch.sources.options import IngestClock
 from relaywatch.sources.paths import expand
@@ -76,13 +76,13 @@ def each(step: Callable[[Any], Any], items: Sequence[Any]) -> Callable[[], None]
 
 def measure(lines: list[bytes], repeat: int) -> list[tuple[str, int, float]]:
     compiled = compile_rules([r for r in builtin().rules if r.rule_id in SEED_RULES])
-    codes = relevant_codes(compiled)
-    assert codes is not None
-    prefilter = LinePrefilter(codes)
+    options = relevant_options(relevance(compiled), None)
+    assert options.raw_codes is not None
+    prefilter = LinePrefilter(options.raw_codes, options.relevant_categories)
     relevant = [line for line in lines if prefilter.may_match(line)]
     docs = [orjson.loads(line) for line in relevant]
     gc.freeze()
-    ctx = ReadContext(ReadOptions(relevant_codes=codes), IngestClock(INGESTED), read_stream, None)
+    ctx = ReadContext(options, IngestClock(INGESTED), read_stream, None)
     where = Provenance("corpus.ndjson", 1)
     records = [Record(doc, where) for doc in docs]
     verdicts = eql.MatcherSet([query for _, query in compiled]).verdicts
@@ -109,7 +109,7 @@ def whole_read(path: Path, repeat: int) -> tuple[int, float]:
     relay-code lines, and the best CPU seconds."""
     rules = tuple(r for r in builtin().rules if r.rule_id in SEED_RULES)
     compiled = compile_rules(rules)
-    plan = ReadPlan(rules=rules, options=ReadOptions(relevant_codes=relevant_codes(compiled)))
+    plan = ReadPlan(rules=rules, options=relevant_options(relevance(compiled), None))
     ((source, opener),) = expand([str(path)])
     times, relevant = [], 0
     for _ in range(repeat):

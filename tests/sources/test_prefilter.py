@@ -72,3 +72,47 @@ def test_a_line_without_a_relevant_code_value_is_dropped() -> None:
 
 def test_no_codes_drops_everything() -> None:
     assert not LinePrefilter(frozenset()).may_match(b'{"event":{"code":"4624"}}')
+
+
+CATEGORIES = frozenset({"process"})
+category_values = st.sampled_from(
+    [["process"], "process", ["start", "process"], ["network"], "file", [], "processes"]
+)
+
+
+def _holds_process(value: Any) -> bool:
+    return value == "process" or (isinstance(value, list) and "process" in value)
+
+
+@given(
+    category=category_values,
+    dotted=st.booleans(),
+    exported=st.booleans(),
+    spaced=st.booleans(),
+    extra=noise,
+)
+def test_a_category_value_lets_the_line_through(
+    category: Any, dotted: bool, exported: bool, spaced: bool, extra: dict[str, Any]
+) -> None:
+    doc: dict[str, Any] = {"event": {"code": "1", "category": category}}
+    if dotted:
+        doc = {"event.code": "1", "event.category": category}
+    doc |= {"process": {"name": "rundll32.exe"}, "winlog": extra}
+    line = {"_id": "x", "_source": doc} if exported else doc
+    passed = LinePrefilter(CODES, CATEGORIES).may_match(_render(line, spaced))
+    if _holds_process(category):
+        assert passed
+
+
+def test_a_category_name_used_as_a_key_does_not_let_the_line_through() -> None:
+    prefilter = LinePrefilter(CODES, CATEGORIES)
+    line = b'{"event":{"code":"4688","category":["network"]},"process" :{"name":"x.exe"}}'
+    assert not prefilter.may_match(line)
+    assert prefilter.may_match(b'{"event":{"category":[ "process" ]}}')
+    assert prefilter.may_match(b'{"event":{"category":"process"\n}}')
+
+
+def test_a_value_some_writers_escape_disables_skipping() -> None:
+    # `"a/b"` may be written "a\/b": the line as written would not show the value.
+    prefilter = LinePrefilter(CODES, frozenset({"a/b"}))
+    assert prefilter.may_match(b'{"event":{"code":"4688"}}')

@@ -18,7 +18,7 @@ import orjson
 from relaywatch import eql
 from relaywatch.detect.options import add_input_options, inventory_from, positive_int
 from relaywatch.detect.order import TimeOrder
-from relaywatch.detect.run import required_codes
+from relaywatch.detect.run import query_relevance, relevant_options
 from relaywatch.records import Record
 from relaywatch.sources import ReadOptions, ReadStats, read
 
@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     query = eql.compile(args.query)
     stats = ReadStats()
-    options = ReadOptions(relevant_codes=required_codes(query), ingested=args.ingested)
+    options = relevant_options(query_relevance(query), args.ingested)
     order = TimeOrder(args.sort_buffer or 1)
     unordered = _collect(args, options, stats, order)
     printed = 0

@@ -41,8 +41,9 @@ __all__ = [
     "Unordered",
     "compile_rules",
     "host_lines",
-    "relevant_codes",
-    "required_codes",
+    "query_relevance",
+    "relevance",
+    "relevant_options",
     "run_scan",
     "survey",
 ]
@@ -123,23 +124,45 @@ def compile_rules(rules: Sequence[Rule]) -> list[tuple[Rule, eql.Query]]:
     return compiled
 
 
-def required_codes(query: eql.Query) -> frozenset[str] | None:
-    """The event codes a query can match, or None when any event might (no code pinned)."""
-    filters = [*query.filters, *([query.until] if query.until else [])]
-    if any(flt.codes is None for flt in filters):
-        return None
-    return frozenset(code for flt in filters for code in (flt.codes or ()))
+# What an event needs for some rule to take it: (codes, categories), see `relevance`.
+Relevance = tuple[frozenset[str], frozenset[str]]
 
 
-def relevant_codes(compiled: Sequence[tuple[Rule, eql.Query]]) -> frozenset[str] | None:
-    """Codes any rule can match; None (read everything) as soon as one rule pins none."""
+def query_relevance(query: eql.Query) -> Relevance | None:
+    """What an event needs for some stage of `query` to take it: one of the codes a stage
+    pins, or, for a stage that pins no code, that stage's category (`process where ...`);
+    None when a stage pins neither (`any where` without a code): any event might match."""
     codes: set[str] = set()
+    categories: set[str] = set()
+    for stage in [*query.filters, *([query.until] if query.until else [])]:
+        if stage.codes is not None:
+            codes |= stage.codes
+        elif stage.category is not None:
+            categories.add(stage.category)
+        else:
+            return None
+    return frozenset(codes), frozenset(categories)
+
+
+def relevance(compiled: Sequence[tuple[Rule, eql.Query]]) -> Relevance | None:
+    """What any of the rules can take; None (read everything) as soon as one takes any event."""
+    codes: set[str] = set()
+    categories: set[str] = set()
     for _, query in compiled:
-        wanted = required_codes(query)
+        wanted = query_relevance(query)
         if wanted is None:
             return None
-        codes |= wanted
-    return frozenset(codes)
+        codes |= wanted[0]
+        categories |= wanted[1]
+    return frozenset(codes), frozenset(categories)
+
+
+def relevant_options(wanted: Relevance | None, ingested: str | None) -> ReadOptions:
+    """Read options that skip every record outside `wanted` (None: skip nothing)."""
+    if wanted is None:
+        return ReadOptions(ingested=ingested)
+    codes, categories = wanted
+    return ReadOptions(relevant_codes=codes, relevant_categories=categories, ingested=ingested)
 
 
 def survey(
@@ -151,7 +174,7 @@ def survey(
     """Read every input once: account, check coverage, and (for a scan) order the records."""
     plan = ReadPlan(
         rules=tuple(rule for rule, _ in compiled),
-        options=ReadOptions(relevant_codes=relevant_codes(compiled), ingested=options.ingested),
+        options=relevant_options(relevance(compiled), options.ingested),
         inventory=options.inventory,
         keep_order=keep_order,
         memory=options.memory,

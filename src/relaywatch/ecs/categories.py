@@ -148,3 +148,11 @@ CATEGORIZATION: dict[str, Categorization] = {
     "5381": _c("iam", "user info", "vault-credentials-were-read"),
     "5382": _c("iam", "user info", "vault-credentials-were-read"),
 }
+
+
+def codes_in_categories(categories: frozenset[str]) -> frozenset[str]:
+    """The codes this table files under any of `categories`: the only Security events
+    that conversion can give one of them."""
+    return frozenset(
+        code for code, found in CATEGORIZATION.items() if not categories.isdisjoint(found.category)
+    )

@@ -51,6 +51,12 @@ def reject(source: Source | str, position: int, reason: str) -> Skip:
 
 
 NOT_RELEVANT = "event.code not relevant"
+NOT_RELEVANT_CATEGORY = "event.code and event.category not relevant"
+
+
+def not_relevant_reason(options: ReadOptions) -> str:
+    """Why a record that cannot matter is skipped, in the terms of what was asked for."""
+    return NOT_RELEVANT_CATEGORY if options.relevant_categories else NOT_RELEVANT
 
 
 def not_relevant(provenance: Provenance, reason: str = NOT_RELEVANT) -> Skip:

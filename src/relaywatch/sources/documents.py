@@ -23,9 +23,11 @@ from dataclasses import replace
 from typing import Any
 
 from relaywatch import ecs
+from relaywatch.eql.fields import make_getter
+from relaywatch.eql.stages import CATEGORY_FIELD, category_matches
 from relaywatch.records import Document, Provenance, Record, Skip
 from relaywatch.sources import ecsdoc
-from relaywatch.sources.context import Item, ReadContext, not_relevant
+from relaywatch.sources.context import Item, ReadContext, not_relevant, not_relevant_reason
 
 Convert = Callable[[Document, Provenance, ReadContext], list[Item]]
 
@@ -70,10 +72,27 @@ def finish(doc: Document, provenance: Provenance, ctx: ReadContext) -> Item:
     reason = ecsdoc.check(doc, ctx.clock)
     if reason is not None:
         return _reject(provenance, reason)
-    relevant = ctx.options.relevant_codes
-    if relevant is not None and ecsdoc.event_code(doc) not in relevant:
-        return not_relevant(provenance)
+    options = ctx.options
+    relevant = options.relevant_codes
+    if (
+        relevant is not None
+        and ecsdoc.event_code(doc) not in relevant
+        and not _category_relevant(doc, options.relevant_categories)
+    ):
+        return not_relevant(provenance, not_relevant_reason(options))
     return Record(doc, provenance)
+
+
+# The engine's own reading of event.category (routing): dotted keys, arrays of objects.
+_GET_CATEGORY = make_getter(CATEGORY_FIELD)
+
+
+def _category_relevant(doc: Document, categories: frozenset[str]) -> bool:
+    """Whether a `<category> where` stage of the caller could take the document."""
+    if not categories:
+        return False
+    value = _GET_CATEGORY(doc)
+    return any(category_matches(category, value) for category in categories)
 
 
 def _elements(values: list[Any], provenance: Provenance, ctx: ReadContext) -> list[Item]:
@@ -112,11 +131,11 @@ def _guarded(
     """
 
     def run(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
-        relevant = ctx.options.relevant_codes
+        relevant = ctx.options.raw_codes
         if relevant is not None:
             code = early_code(obj)
             if code is not None and str(code) not in relevant:
-                return [not_relevant(provenance)]
+                return [not_relevant(provenance, not_relevant_reason(ctx.options))]
         try:
             doc = convert(obj)
             normalized = ecs.normalize(doc, ctx.clock.now())

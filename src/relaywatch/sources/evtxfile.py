@@ -7,8 +7,9 @@ becomes one located rejection and parsing goes on. Its messages name the record
 other failures are placed after the last record that was decoded.
 
 With `relevant_codes` set, the EventID is read from the record's JSON text with a
-regular expression and a record that cannot matter is skipped before `orjson` parses
-it and before `relaywatch.ecs` converts it.
+regular expression and a record that cannot matter (its code is not in
+`ReadOptions.raw_codes`) is skipped before `orjson` parses it and before
+`relaywatch.ecs` converts it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from evtx import PyEvtxParser
 from relaywatch.records import Provenance
 from relaywatch.sources import documents
 from relaywatch.sources.context import (
-    NOT_RELEVANT,
     Item,
     ReadContext,
     Source,
     not_relevant,
+    not_relevant_reason,
     reject,
 )
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
@@ -101,13 +102,15 @@ def _records(source: Source, records: Iterator[Any], ctx: ReadContext) -> Iterat
         yield from _decoded(source, records, ctx, skipped)
     finally:
         if ctx.stats is not None and skipped[0]:
-            ctx.stats.count_not_relevant(source.name, skipped[0], NOT_RELEVANT)
+            reason = not_relevant_reason(ctx.options)
+            ctx.stats.count_not_relevant(source.name, skipped[0], reason)
 
 
 def _decoded(
     source: Source, records: Iterator[Any], ctx: ReadContext, skipped: list[int]
 ) -> Iterator[Item]:
-    relevant = ctx.options.relevant_codes
+    relevant = ctx.options.raw_codes
+    reason = not_relevant_reason(ctx.options)
     quiet = ctx.stats is not None
     last = 0
     failures = 0
@@ -143,7 +146,7 @@ def _decoded(
                 if quiet:
                     skipped[0] += 1
                 else:
-                    yield not_relevant(Provenance(source.name, last))
+                    yield not_relevant(Provenance(source.name, last), reason)
                 continue
         provenance = Provenance(source.name, last)
         raw = orjson.loads(data)

@@ -2,9 +2,9 @@
 
 Line mode is tried first and is the streaming path; an input whose first line is not
 a complete JSON value (a pretty-printed `_search` response, an indented array) is read
-whole. With `relevant_codes` set, a line that cannot hold a relevant event
-(`relaywatch.sources.prefilter`) is counted "not relevant" without being parsed: a
-byte search is several times cheaper than `orjson.loads`.
+whole. With `relevant_codes` set, a line that cannot hold a relevant event (no relevant
+code or category in its text: `relaywatch.sources.prefilter`) is counted "not relevant"
+without being parsed: a byte search is several times cheaper than `orjson.loads`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,19 @@ import orjson
 
 from relaywatch.records import Provenance, Skip
 from relaywatch.sources import documents
-from relaywatch.sources.context import Item, ReadContext, Source, not_relevant, reject
+from relaywatch.sources.context import (
+    Item,
+    ReadContext,
+    Source,
+    not_relevant,
+    not_relevant_reason,
+    reject,
+)
 from relaywatch.sources.failures import STREAM_ERRORS, ends_input, stream_failure
+from relaywatch.sources.options import ReadOptions
 from relaywatch.sources.prefilter import LinePrefilter
 from relaywatch.sources.streams import prepend, read_rest
 
-_NO_CODE = "event.code not relevant: no relevant code in the line"
 _BULK_ACTIONS = (b'{"index":', b'{"create":')
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -90,8 +97,7 @@ def _discard_rest_of_line(stream: BinaryIO) -> int:
 def _lines(source: Source, stream: BinaryIO, ctx: ReadContext, number: int) -> Iterator[Item]:  # noqa: PLR0912 - one frame on purpose
     """Every line after line `number`. One loop, no generator per line: this runs for
     every line of the input, most of which the prefilter drops in a few microseconds."""
-    relevant = ctx.options.relevant_codes
-    prefilter = LinePrefilter(relevant) if relevant is not None else None
+    prefilter, unread = _prefilter(ctx.options)
     limit = ctx.options.max_line_bytes
     readline = stream.readline
     stats = ctx.stats  # when set, lines that cannot matter are only counted (ReadContext)
@@ -125,7 +131,7 @@ def _lines(source: Source, stream: BinaryIO, ctx: ReadContext, number: int) -> I
                 if stats is not None:
                     skipped += 1
                 else:
-                    yield not_relevant(meta or Provenance(source.name, number), _NO_CODE)
+                    yield not_relevant(meta or Provenance(source.name, number), unread)
                 meta = None
                 continue
             where, meta = meta or Provenance(source.name, number), None
@@ -137,7 +143,17 @@ def _lines(source: Source, stream: BinaryIO, ctx: ReadContext, number: int) -> I
             yield from documents.from_value(value, where, ctx)
     finally:
         if stats is not None and skipped:
-            stats.count_not_relevant(source.name, skipped, _NO_CODE)
+            stats.count_not_relevant(source.name, skipped, unread)
+
+
+def _prefilter(options: ReadOptions) -> tuple[LinePrefilter | None, str]:
+    """The byte test for lines that cannot matter, and the reason they are skipped."""
+    what = "code or category" if options.relevant_categories else "code"
+    unread = f"{not_relevant_reason(options)}: no relevant {what} in the line"
+    if options.raw_codes is None:
+        return None, unread
+    # Judged by raw_codes: the text of a raw event shows no category until conversion.
+    return LinePrefilter(options.raw_codes, options.relevant_categories), unread
 
 
 def _read_line_end(
