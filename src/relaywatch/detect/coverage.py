@@ -22,16 +22,14 @@ from typing import Any
 
 from relaywatch import eql
 from relaywatch.alerts.fieldpath import get_path
-from relaywatch.ecs.hostfacts import NO_VALUE
-from relaywatch.ecs.hosts import document_host
+from relaywatch.ecs.hostfacts import HOST_FACTS, host_of
 from relaywatch.eql import ast
-from relaywatch.eql.fields import make_getter
 from relaywatch.eql.routing import RouteCache, Router
 from relaywatch.rules.model import Rule
 
 # Facts about the host itself: a log either has them for a host or not, so they are judged
 # per host; every other required field is judged over all of the rule's events.
-HOST_FIELDS = ("host.ip", "host.id")
+HOST_FIELDS = HOST_FACTS
 SUPPORTED = "supported"
 UNRESOLVED = "unresolved"
 HOSTS_NAMED = 5
@@ -119,18 +117,19 @@ class Coverage:
         # Which rules (and stages) an event reaches depends on its (category, code) only:
         # one cached look-up for all rules instead of one per rule.
         self._routes: RouteCache[Route] = RouteCache(self._route)
-        # The host fields any rule judges per host, looked up once per document.
-        self._host_fields = tuple(
-            name for name in HOST_FIELDS if any(name in s.host_fields for s in self._states)
-        )
-        # The engine's own getters: a field is missing when a rule would read no value.
-        self._host_getters = tuple(make_getter(tuple(n.split("."))) for n in self._host_fields)
-        # Documents per (route, host, which host fields it lacks): nearly every document
+        # Whether any rule judges host fields per host (else hosts are not told apart).
+        self._per_host = any(s.host_fields for s in self._states)
+        # Documents per (route, host, which of HOST_FIELDS it lacks): nearly every document
         # of a run falls into a few thousand such groups, so a document costs one count
         # here and the per-rule counts are made per group (`_fold`).
         self._tally: Counter[tuple[Route, str, tuple[bool, ...]]] = Counter()
 
     def observe(self, doc: dict[str, Any]) -> None:
+        self.observe_host(doc, *host_of(doc))
+
+    def observe_host(self, doc: dict[str, Any], host: str | None, lacks: tuple[bool, ...]) -> None:
+        """`observe`, given what `host_of(doc)` says (a scan works it out once per
+        document for this and for host facts)."""
         # Runs for every record a scan reads: the common shapes take the short paths.
         code = _event_code(doc)
         if type(code) is str:
@@ -141,12 +140,10 @@ class Coverage:
         routes = self._routes.get(doc)
         if not routes:
             return
-        host = ""
-        lacks: tuple[bool, ...] = ()
-        if self._host_fields:
-            host = document_host(doc) or "(unnamed host)"
-            lacks = tuple([get(doc) in NO_VALUE for get in self._host_getters])
-        self._tally[routes, host, lacks] += 1
+        if self._per_host:
+            self._tally[routes, host or "(unnamed host)", lacks] += 1
+        else:
+            self._tally[routes, "", ()] += 1
         for index, _ in routes:
             state = self._states[index]
             if len(state.present) < len(state.fields):
@@ -154,8 +151,8 @@ class Coverage:
 
     def _fold(self) -> None:
         for (routes, host, lacks), count in self._tally.items():
-            fields = zip(self._host_fields, lacks, strict=True)
-            missing = {name for name, lacking in fields if lacking}
+            # `lacks` is () when no rule judges host fields (hosts are not told apart).
+            missing = {n for n, lacking in zip(HOST_FIELDS, lacks, strict=False) if lacking}
             for index, stages in routes:
                 _count(self._states[index], stages, host, missing, count)
         self._tally.clear()

@@ -22,7 +22,7 @@ from typing import BinaryIO
 from relaywatch import eql
 from relaywatch.detect.coverage import Coverage, CoverageCounts
 from relaywatch.detect.order import DEFAULT_BUFFER, DEFAULT_MEMORY, Entry, TimeOrder, in_range
-from relaywatch.ecs.hostfacts import HostFacts
+from relaywatch.ecs.hostfacts import HostFacts, host_of
 from relaywatch.ecs.hosts import HostInventory
 from relaywatch.eql import Verdicts
 from relaywatch.errors import EqlRuntimeError
@@ -189,8 +189,9 @@ def take(state: Survey, record: Record, inventory: HostInventory | None) -> None
     if inventory is not None:
         record = Record(inventory.enrich(record.doc), record.provenance)
     doc = record.doc
-    state.coverage.observe(doc)
-    state.hosts.observe(doc)
+    host, lacks = host_of(doc)
+    state.coverage.observe_host(doc, host, lacks)
+    state.hosts.observe_host(doc, host, lacks)
     if state.order is None:
         return
     try:

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from relaywatch.ecs.hosts import canonical_ip, document_host, short_name
-from relaywatch.eql.fields import Getter, make_getter
+from relaywatch.eql.fields import make_getter
 
-DEFAULT_FIELDS = ("host.ip", "host.id")
+# The host facts the relay rules read and only an inventory can supply.
+HOST_FACTS = ("host.ip", "host.id")
 SUGGESTION_LABEL = "inferred from the logs, not applied"
 # What counts as no value for a host fact (here and in setup coverage).
 NO_VALUE: tuple[Any, ...] = (None, [], "")
@@ -62,12 +63,23 @@ def _get(doc: Mapping[str, Any], dotted: tuple[str, ...]) -> Any:
     return value
 
 
-class HostFacts:
-    """Collects, per host, which needed fields are missing and self-address evidence."""
+# The engine's getters: a fact counts as present when a rule would read it (an array of
+# host objects included), here and in setup coverage.
+_FACT_GETTERS = tuple(make_getter(tuple(field.split("."))) for field in HOST_FACTS)
 
-    def __init__(self, fields: Sequence[str] = DEFAULT_FIELDS) -> None:
-        self._fields = tuple((field, tuple(field.split("."))) for field in fields)
-        self._getters = _getters(self._fields)
+
+def host_of(doc: dict[str, Any]) -> tuple[str | None, tuple[bool, ...]]:
+    """The host a document is about and, in `HOST_FACTS` order, which facts it lacks.
+
+    Worked out once per document of a scan and handed to both observers that need it
+    (`HostFacts.observe_host`, `Coverage.observe_host`)."""
+    return document_host(doc), tuple([get(doc) in NO_VALUE for get in _FACT_GETTERS])
+
+
+class HostFacts:
+    """Collects, per host, which `HOST_FACTS` are missing and self-address evidence."""
+
+    def __init__(self) -> None:
         self._names: dict[str, str] = {}
         self._documents: Counter[str] = Counter()
         self._missing: dict[str, Counter[str]] = {}
@@ -76,22 +88,14 @@ class HostFacts:
         # tables above when they are read: one count per document instead of several.
         self._tally: Counter[tuple[str, tuple[bool, ...]]] = Counter()
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Sent from a worker process: the getters are closures, made again on arrival.
-        state = dict(self.__dict__)
-        del state["_getters"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._getters = _getters(self._fields)
-
     def observe(self, doc: dict[str, Any]) -> None:
         """Account for one ECS document (cheap: a few dict lookups)."""
-        name = document_host(doc)
+        self.observe_host(doc, *host_of(doc))
+
+    def observe_host(self, doc: dict[str, Any], name: str | None, lacks: tuple[bool, ...]) -> None:
+        """`observe`, given what `host_of(doc)` says."""
         if name is None:
             return
-        lacks = tuple([get(doc) in NO_VALUE for get in self._getters])
         self._tally[name, lacks] += 1
         address = _self_logon_address(doc, name)
         if address is not None:
@@ -106,7 +110,7 @@ class HostFacts:
             missing = self._missing.get(key)
             if missing is None:
                 missing = self._missing[key] = Counter()
-            for (field, _), lacking in zip(self._fields, lacks, strict=True):
+            for field, lacking in zip(HOST_FACTS, lacks, strict=True):
                 if lacking:
                     missing[field] += count
         self._tally.clear()
@@ -122,7 +126,7 @@ class HostFacts:
 
     def _report(self, key: str) -> HostReport:
         missing = self._missing.get(key, Counter())
-        fields = tuple((field, missing[field]) for field, _ in self._fields)
+        fields = tuple((field, missing[field]) for field in HOST_FACTS)
         suggestions: tuple[Suggestion, ...] = ()
         if missing["host.ip"]:
             suggestions = self._suggest_ips(key)
@@ -211,12 +215,6 @@ def _render_field(
         if s.field == field
     )
     return lines
-
-
-def _getters(fields: Sequence[tuple[str, tuple[str, ...]]]) -> tuple[Getter, ...]:
-    """The engine's getters: a field counts as present when a rule would read it (an
-    array of host objects included), as in setup coverage."""
-    return tuple(make_getter(path) for _, path in fields)
 
 
 def _self_logon_address(doc: Mapping[str, Any], host_key: str) -> str | None:
