@@ -14,7 +14,8 @@ output is); `--host-ip` gives every document its host's address, as Winlogbeat a
 `--dressed` gives documents everything else Winlogbeat ships (agent, full event data,
 `related`, `message`: see `dress`), around the same events.
 `--evtx N` instead links the real Security logs of ../shared/data/datasets N times into a
-directory (links, never copies: those files stay outside the repository).
+directory (links, never copies: those files stay outside the repository); `stitch_evtx`
+joins logs into one large log for a benchmark's temporary directory.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import argparse
 import os
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -358,6 +359,24 @@ def link_evtx(directory: Path, times: int, shared: Path = SHARED) -> list[Path]:
             link.symlink_to(source.resolve())
             links.append(link)
     return links
+
+
+def stitch_evtx(path: Path, logs: Sequence[Path | str]) -> Path:
+    """One large `.evtx` log at `path`: every whole chunk of `logs`, in order, behind the
+    first log's file header (the parser reads every chunk after a header). A temporary
+    benchmark file, never kept in the repository."""
+    with path.open("wb") as out:
+        for number, log in enumerate(logs):
+            data = Path(log).read_bytes()
+            if number == 0:
+                out.write(data[:EVTX_HEADER])
+            for start in range(EVTX_HEADER, len(data) - EVTX_CHUNK + 1, EVTX_CHUNK):
+                out.write(data[start : start + EVTX_CHUNK])
+    return path
+
+
+EVTX_HEADER = 4096
+EVTX_CHUNK = 65536
 
 
 def main() -> None:

@@ -39,10 +39,12 @@ from relaywatch.detect.survey import (
     new_survey,
     part_of,
     read_input,
+    read_log_part,
 )
 from relaywatch.errors import RelaywatchError
 from relaywatch.rules.model import Rule
 from relaywatch.sources.context import Source
+from relaywatch.sources.evtxparts import ChunkRange, chunk_ranges
 
 Progress = Callable[[int], None]
 # Parts in flight per worker process; each may hold 1/(WINDOW * jobs) of the sort memory.
@@ -83,16 +85,18 @@ def gather(
             ) from error
 
 
-Task = tuple[int, Source, Opener, Piece | None]
+Task = tuple[int, Source, Opener, Piece | ChunkRange | None]
 
 
 def _tasks(inputs: Sequence[tuple[Source, Opener]], part_bytes: int) -> list[Task]:
-    """Inputs in order, each large NDJSON file on disk as its parts in order."""
+    """Inputs in order, each large NDJSON file or .evtx log on disk as its parts in order."""
     tasks: list[Task] = []
     for index, (source, opener) in enumerate(inputs):
-        parts = []
+        parts: Sequence[Piece | ChunkRange] = []
         if source.path is not None and source.size is not None:
-            parts = pieces(source.path, source.size, part_bytes)
+            parts = chunk_ranges(source.path, source.size, part_bytes) or pieces(
+                source.path, source.size, part_bytes
+            )
         if len(parts) > 1:
             tasks.extend((index, source, opener, piece) for piece in parts)
         else:
@@ -149,7 +153,7 @@ def _start_worker(plan: ReadPlan) -> None:
     _worker = (plan, [(rule, eql.compile(rule.query)) for rule in plan.rules])
 
 
-def _read_part(index: int, source: Source, piece: Piece | None) -> Part:
+def _read_part(index: int, source: Source, piece: Piece | ChunkRange | None) -> Part:
     assert _worker is not None, "worker used before its initializer ran"
     plan, compiled = _worker
     state = new_survey(compiled, plan, named_runs=True)
@@ -157,6 +161,8 @@ def _read_part(index: int, source: Source, piece: Piece | None) -> Part:
     assert path is not None
     if piece is None:
         read_input(index, source, _opener(path), plan, state)
+    elif isinstance(piece, ChunkRange):
+        read_log_part(index, source, piece, plan, state)
     else:
         opener = partial(open_piece, path, piece)
         read_input(index, source, opener, plan, state, lines_before=piece.lines_before)

@@ -60,13 +60,25 @@ def read_evtx(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
         if failure is not None:
             yield failure
         target, size = io.BytesIO(data), len(data)
-    yield from _truncation(source, size)
+    yield from truncation(source, size)
+    yield from parse(source, target, ctx)
+
+
+def parse(
+    source: Source, target: str | io.BytesIO, ctx: ReadContext, *, last: int = 0, chunk: int = 0
+) -> Iterator[Item]:
+    """The records of a log (a path or its bytes) as located items.
+
+    `last` and `chunk` continue a read: when `target` holds the chunks of a larger log
+    from chunk number `chunk` on (`relaywatch.sources.evtxparts`), `last` is the record id
+    a reader of the whole log had reached before them, and chunk numbers in messages are
+    those of the whole log."""
     try:
         parser = PyEvtxParser(target, number_of_threads=ctx.options.evtx_threads)
     except (OSError, RuntimeError) as error:
         yield reject(source, 0, f"unreadable evtx file: {error}")
         return
-    yield from _records(source, parser.records_json(), ctx)
+    yield from _records(source, parser.records_json(), ctx, last, chunk)
 
 
 def _in_memory(source: Source, stream: BinaryIO) -> tuple[bytes, Item | None]:
@@ -81,7 +93,7 @@ def _in_memory(source: Source, stream: BinaryIO) -> tuple[bytes, Item | None]:
     return data, None
 
 
-def _truncation(source: Source, size: int) -> Iterator[Item]:
+def truncation(source: Source, size: int) -> Iterator[Item]:
     """A file cut inside a chunk: the binding silently stops at the cut, so say so here."""
     if size < FILE_HEADER_SIZE:
         return
@@ -96,10 +108,12 @@ def _truncation(source: Source, size: int) -> Iterator[Item]:
         )
 
 
-def _records(source: Source, records: Iterator[Any], ctx: ReadContext) -> Iterator[Item]:
+def _records(
+    source: Source, records: Iterator[Any], ctx: ReadContext, last: int, chunk: int
+) -> Iterator[Item]:
     skipped = [0]  # records counted straight into ctx.stats (see ReadContext)
     try:
-        yield from _decoded(source, records, ctx, skipped)
+        yield from _decoded(source, records, ctx, skipped, last=last, chunk=chunk)
     finally:
         if ctx.stats is not None and skipped[0]:
             reason = not_relevant_reason(ctx.options)
@@ -107,12 +121,17 @@ def _records(source: Source, records: Iterator[Any], ctx: ReadContext) -> Iterat
 
 
 def _decoded(
-    source: Source, records: Iterator[Any], ctx: ReadContext, skipped: list[int]
+    source: Source,
+    records: Iterator[Any],
+    ctx: ReadContext,
+    skipped: list[int],
+    *,
+    last: int,  # the reader's state where a part of a log starts (see `parse`)
+    chunk: int,
 ) -> Iterator[Item]:
     relevant = ctx.options.raw_codes
     reason = not_relevant_reason(ctx.options)
     quiet = ctx.stats is not None
-    last = 0
     failures = 0
     while True:
         try:
@@ -129,7 +148,7 @@ def _decoded(
                     f"{CORRUPT_CHUNK}: rest of the chunk unreadable after a corrupt record",
                 )
             else:
-                yield _failure(source, str(error), last)
+                yield _failure(source, _whole_log_chunks(str(error), chunk), last)
             failures += 1
             if failures >= MAX_CONSECUTIVE_ERRORS:
                 yield reject(
@@ -156,6 +175,13 @@ def _decoded(
             yield reject(source, last, f"{CORRUPT_RECORD}: decoded without TimeCreated")
             continue
         yield from documents.windows_event(raw, provenance, ctx)
+
+
+def _whole_log_chunks(message: str, offset: int) -> str:
+    """The parser numbers the chunks it was given from 0: number them in the whole log."""
+    if not offset:
+        return message
+    return _CHUNK_NUMBER.sub(lambda found: f"chunk number {int(found[1]) + offset}", message)
 
 
 def _failure(source: Source, message: str, last: int) -> Item:

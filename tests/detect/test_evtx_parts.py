@@ -1,0 +1,103 @@
+"""One large .evtx log read in chunk ranges by several processes gives one read's result.
+
+Every case scans with `jobs=1` (the whole log in one read) and with `jobs=2` and a part
+size of one chunk, so that the log is split after every chunk that allows it, and
+compares everything a user sees (`tests/detect/test_parallel._observable`): the alert
+file, the read account with the locations and messages of every rejection, coverage and
+host facts. The parser's damaged samples put corrupt chunks and records near the splits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relaywatch.detect import run_scan
+from relaywatch.rules.model import Rule
+from relaywatch.sources.evtxparts import CHUNK_SIZE, HEADER_SIZE, chunk_ranges
+from tests.detect.conftest import SMB, options
+from tests.detect.test_parallel import SMALLEST, _observable
+from tests.shared import shared_files, shared_path
+
+SAMPLES = [path for path in shared_files("*.evtx", "data", "evtx-samples")
+           if path.stat().st_size > 2 * CHUNK_SIZE + HEADER_SIZE]  # fmt: skip
+SB = "sbousseaden__EVTX-ATTACK-SAMPLES"
+# Logs with alerts of the SMB rule (MANIFEST.md), one chunk each.
+WITH_ALERTS = (
+    "Lateral Movement__LM_renamed_psexecsvc_5145.evtx",
+    "Discovery__discovery_bloodhound.evtx",
+    "Discovery__dicovery_4661_net_group_domain_admins_target.evtx",
+)
+
+
+def _chunks(path: Path) -> list[bytes]:
+    data = path.read_bytes()
+    return [data[at : at + CHUNK_SIZE] for at in range(HEADER_SIZE, len(data), CHUNK_SIZE)]
+
+
+def _stitched(tmp: Path) -> Path:
+    """One log of many chunks: a damaged sample's chunks with chunks that raise alerts
+    between them, under the sample's file header (the parser reads every chunk that
+    follows a header, as Windows-written logs also hold more chunks than it counts)."""
+    damaged = shared_path("data", "evtx-samples", "sample_with_a_bad_chunk_magic.evtx")
+    alerting = [_chunks(shared_path("data", "datasets", SB, name))[0] for name in WITH_ALERTS]
+    chunks = _chunks(damaged)
+    for offset, chunk in enumerate(alerting):
+        chunks.insert(3 + 5 * offset, chunk)
+    path = tmp / "stitched.evtx"
+    path.write_bytes(damaged.read_bytes()[:HEADER_SIZE] + b"".join(chunks))
+    return path
+
+
+def _same_in_parts(path: Path, rules: tuple[Rule, ...]) -> None:
+    size = path.stat().st_size
+    assert len(chunk_ranges(str(path), size, CHUNK_SIZE)) > 2
+    alone = run_scan([str(path)], rules, options(jobs=1))
+    parts = run_scan([str(path)], rules, options(jobs=2, part_bytes=CHUNK_SIZE, memory=SMALLEST))
+    assert _observable(parts) == _observable(alone)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[path.name[:60] for path in SAMPLES])
+def test_damaged_and_sound_samples_read_in_parts_as_in_one_read(
+    path: Path, all_rules: tuple[Rule, ...]
+) -> None:
+    _same_in_parts(path, all_rules)
+
+
+def test_a_log_with_alerts_and_corrupt_chunks_gives_the_same_alerts(
+    tmp_path: Path, all_rules: tuple[Rule, ...]
+) -> None:
+    path = _stitched(tmp_path)
+    _same_in_parts(path, all_rules)
+    alone = run_scan([str(path)], all_rules, options(jobs=1))
+    assert sum(alert["kibana.alert.rule.rule_id"] == SMB for alert in alone.alerts) == 6
+    assert alone.stats.rejected  # the corrupt chunks, numbered as in the whole log
+
+
+def test_a_cut_off_log_reports_the_cut_once(tmp_path: Path, all_rules: tuple[Rule, ...]) -> None:
+    whole = _stitched(tmp_path)
+    cut = tmp_path / "cut.evtx"
+    cut.write_bytes(whole.read_bytes()[: -CHUNK_SIZE // 2])
+    _same_in_parts(cut, all_rules)
+
+
+def test_ranges_cover_every_chunk_once_and_start_after_a_clean_chunk(tmp_path: Path) -> None:
+    path = _stitched(tmp_path)
+    size = path.stat().st_size
+    ranges = chunk_ranges(str(path), size, 2 * CHUNK_SIZE)
+    starts = [part.first for part in ranges]
+    assert starts[0] == 0 and starts == sorted(set(starts))
+    assert [part.end for part in ranges[:-1]] == starts[1:] and ranges[-1].end is None
+    # The damaged sample's chunk 6 (zeros) is never the one before a split.
+    assert 6 + 1 not in starts  # chunk 6 of the sample is chunk 7 here (one chunk inserted)
+    assert all(part.last_record > 0 for part in ranges[1:])
+
+
+def test_small_and_other_files_are_read_whole(tmp_path: Path) -> None:
+    path = _stitched(tmp_path)
+    size = path.stat().st_size
+    assert chunk_ranges(str(path), size, size) == []
+    other = tmp_path / "other.evtx"
+    other.write_bytes(b"x" * size)
+    assert chunk_ranges(str(other), size, CHUNK_SIZE) == []
