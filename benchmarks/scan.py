@@ -19,7 +19,8 @@ Measured in fresh child processes, best of `--repeat` (the 10x runs once):
 - floors: `orjson.loads` of every NDJSON line; iterating `PyEvtxParser(path).records_json()`
   over every .evtx file (both in one process);
 - `relaywatch scan` with the two seed rules, run through the CLI entry point with
-  `--jobs` processes and with `--jobs 1`, writing the alert file;
+  `--jobs` processes and with `--jobs 1`, writing the alert file; and once with the whole
+  built-in pack (five rules, what a scan without `--rule-id` runs);
 - the peer: the Python `eql` engine (PyPI `eql`, AGPL: installed here with
   `pip install --target` into the temporary directory, never a project dependency)
   running the same two rules, function names rewritten to its camelCase and `~` dropped,
@@ -94,11 +95,17 @@ def evtx_floor(paths: Sequence[str], _: str) -> tuple[int, int]:
     return floors.evtx_floor(paths), 0
 
 
-def scan(jobs: int, memory: int = 0) -> Callable[[Sequence[str], str], tuple[int, int]]:
+def scan(
+    jobs: int, memory: int = 0, pack: bool = False
+) -> Callable[[Sequence[str], str], tuple[int, int]]:
+    """A scan with the two seed rules (`pack`: every rule of the built-in pack, what a
+    scan without --rule-id runs)."""
+
     def run(paths: Sequence[str], workdir: str) -> tuple[int, int]:
         output = os.path.join(workdir, f"alerts-{os.getpid()}.ndjson")
         limit = ["--sort-memory", str(memory)] if memory else []
-        argv = ["scan", *limit, "--rule-id", NTLM, "--rule-id", SMB, "--jobs", str(jobs),
+        rules = [] if pack else ["--rule-id", NTLM, "--rule-id", SMB]
+        argv = ["scan", *limit, *rules, "--jobs", str(jobs),
                 "--format", "ndjson", "--no-progress", "--ingested", FIXED_TIME,
                 "--run-time", FIXED_TIME, "-o", output, *paths]  # fmt: skip
         with open(os.devnull, "w") as quiet:
@@ -269,6 +276,10 @@ def run_corpus(
     alone = measure("scan-1", corpus.one, workdir, args.repeat, args.jobs)
     rows.append(_row(f"{corpus.name} scan --jobs 1", alone, floor, corpus.megabytes))
     if corpus.extended:
+        pack = measure("scan-pack", corpus.one, workdir, args.repeat, args.jobs)
+        label = f"{corpus.name} scan --jobs {args.jobs}, whole built-in pack"
+        rows.append(_row(label, pack, floor, corpus.megabytes))
+    if corpus.extended:
         rows += _extended_rows(corpus, workdir, args, floor)
     if corpus.name.startswith("NDJSON") and eql_dir is not None:
         other = measure("peer", corpus.one, eql_dir, args.repeat, args.jobs)
@@ -386,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         kind, workdir, repeat, jobs, *paths = args.child
         KINDS["scan"] = scan(int(jobs))
         KINDS["scan-small"] = scan(int(jobs), SMALL_MB)
+        KINDS["scan-pack"] = scan(int(jobs), pack=True)
         return child(kind, workdir, int(repeat), paths)
     with tempfile.TemporaryDirectory(prefix="relaywatch-bench-") as tmp:
         workdir = Path(tmp)
