@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relaywatch import eql
 from relaywatch.errors import EqlCompileError, EqlSyntaxError
@@ -311,3 +314,19 @@ def test_feeding_verdicts_gives_what_feeding_the_events_gives() -> None:
 
 def _loader(doc: dict[str, Any]) -> Callable[[], dict[str, Any]]:
     return lambda: doc
+
+
+@given(
+    moment=st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 12, 31)),
+    digits=st.integers(0, 9),
+)
+def test_timestamps_read_the_same_whether_their_minute_is_cached_or_not(
+    moment: datetime, digits: int
+) -> None:
+    nanos = f"{moment.microsecond:06d}000"
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{nanos[:digits]}" if digits else "") + "Z"
+    millis = int(nanos[:digits].ljust(3, "0")[:3])  # a fraction is cut to milliseconds
+    expected = int(moment.replace(tzinfo=UTC).timestamp()) * 1000 + millis
+    first = eql.timestamp_ms(text)  # the minute may be new to the cache
+    assert first == expected
+    assert eql.timestamp_ms(text) == expected  # now its minute is cached

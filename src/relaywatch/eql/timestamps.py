@@ -55,6 +55,12 @@ def _parse_text(text: str) -> int:
     try:
         minute = _MINUTES.get(text[:17])
         if minute is not None:
+            if len(text) == 24 and text[19] == "." and text[23] == "Z":
+                # `SS.fffZ`, what shippers write: `_REST` without the regex (its `\d` is
+                # `isdecimal`, and int() reads the same digits).
+                seconds, millis = text[17:19], text[20:23]
+                if seconds.isdecimal() and millis.isdecimal():
+                    return minute + int(seconds) * 1000 + int(millis)
             rest = _REST.fullmatch(text, 17)
             if rest is not None:
                 seconds, fraction = rest.groups()
