@@ -15,7 +15,13 @@ import pytest
 
 from relaywatch.detect import run_scan
 from relaywatch.rules.model import Rule
-from relaywatch.sources.evtxparts import CHUNK_SIZE, HEADER_SIZE, chunk_ranges
+from relaywatch.sources import evtxfile, evtxparts
+from relaywatch.sources.evtxparts import (
+    CHUNK_SIZE,
+    HEADER_SIZE,
+    _last_record_if_clean,
+    chunk_ranges,
+)
 from tests.detect.conftest import SMB, options
 from tests.detect.test_parallel import SMALLEST, _observable
 from tests.shared import shared_files, shared_path
@@ -84,14 +90,38 @@ def test_a_cut_off_log_reports_the_cut_once(tmp_path: Path, all_rules: tuple[Rul
 
 def test_ranges_cover_every_chunk_once_and_start_after_a_clean_chunk(tmp_path: Path) -> None:
     path = _stitched(tmp_path)
-    size = path.stat().st_size
-    ranges = chunk_ranges(str(path), size, 2 * CHUNK_SIZE)
+    data = path.read_bytes()
+    ranges = chunk_ranges(str(path), len(data), 2 * CHUNK_SIZE)
     starts = [part.first for part in ranges]
-    assert starts[0] == 0 and starts == sorted(set(starts))
+    assert starts[0] == 0 and starts == sorted(set(starts)) and len(starts) > 3
     assert [part.end for part in ranges[:-1]] == starts[1:] and ranges[-1].end is None
-    # The damaged sample's chunk 6 (zeros) is never the one before a split.
-    assert 6 + 1 not in starts  # chunk 6 of the sample is chunk 7 here (one chunk inserted)
-    assert all(part.last_record > 0 for part in ranges[1:])
+    for part in ranges[1:]:
+        # The chunk before decodes on its own, and the reader would be at its last record.
+        before = HEADER_SIZE + (part.first - 1) * CHUNK_SIZE
+        chunk = data[:HEADER_SIZE] + data[before : before + CHUNK_SIZE]
+        assert _last_record_if_clean(chunk) == part.last_record
+
+
+def test_a_damaged_stretch_only_moves_a_split_further(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _stitched(tmp_path)
+    monkeypatch.setattr(evtxparts, "SEARCH_CHUNKS", 1)  # chunks 1 and 2 hold no record
+    ranges = chunk_ranges(str(path), path.stat().st_size, CHUNK_SIZE)
+    assert [part.first for part in ranges][:3] == [0, 1, 4]
+
+
+def test_a_log_given_up_stops_in_every_part(
+    tmp_path: Path, all_rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader gives a log up after so many consecutive failures: at the first here
+    # (chunk 7, zeros), so the chunks with alerts after it are not read, in one read or
+    # in parts (the parent drops the parts after the one that gave up).
+    monkeypatch.setattr(evtxfile, "MAX_CONSECUTIVE_ERRORS", 1)
+    path = _stitched(tmp_path)
+    _same_in_parts(path, all_rules)
+    alone = run_scan([str(path)], all_rules, options(jobs=1))
+    assert sum(alert["kibana.alert.rule.rule_id"] == SMB for alert in alone.alerts) == 4
 
 
 def test_small_and_other_files_are_read_whole(tmp_path: Path) -> None:

@@ -128,3 +128,50 @@ def test_real_logs_give_the_same_alerts_as_reading_everything(
 ) -> None:
     skipping, everything = _scan_both([str(path)], all_rules, monkeypatch)
     assert skipping.stats.read == everything.stats.read
+
+
+@pytest.mark.parametrize("event_id", ["4688", "04688", " 4688", "0x1250", 4688, 4688.0, True])
+@pytest.mark.parametrize("wrapped", [False, True], ids=["flat", "evtx-json"])
+def test_an_event_id_the_conversion_reads_as_relevant_is_never_skipped(
+    tmp_path: Path,
+    all_rules: tuple[Rule, ...],
+    monkeypatch: pytest.MonkeyPatch,
+    event_id: object,
+    wrapped: bool,
+) -> None:
+    """`ecs.to_int` reads " 04688" and "0x1250" as 4688: the readers may not skip them
+    as codes other than the relevant ones, nor skip a float they would reject."""
+    fields = {"NewProcessName": "C:\\Windows\\System32\\rundll32.exe", "CommandLine": DAV,
+              "NewProcessId": "0x1a0"}  # fmt: skip
+    provider = "Microsoft-Windows-Security-Auditing"
+    if wrapped:
+        created = {"#attributes": {"SystemTime": "2026-03-01T10:00:01Z"}}
+        system = {"Provider": {"#attributes": {"Name": provider}}, "Channel": "Security",
+                  "Computer": "ws01", "EventRecordID": 7, "TimeCreated": created,
+                  "EventID": {"#attributes": {"Qualifiers": 0}, "#text": event_id}}  # fmt: skip
+        event: dict[str, Any] = {"Event": {"System": system, "EventData": fields}}
+    else:
+        event = {"EventTime": "2026-03-01T10:00:01Z", "Hostname": "ws01", "EventID": event_id,
+                 "SourceName": provider, "Channel": "Security"} | fields  # fmt: skip
+    later = json.loads(json.dumps(event).replace("10:00:01", "10:00:02"))
+    if wrapped:
+        later["Event"]["System"]["EventRecordID"] = 8  # the alert id is the record's
+    compact = json.dumps(event, separators=(",", ":"))
+    spaced = json.dumps(later, separators=(" , ", " : "))
+    path = tmp_path / "events.ndjson"
+    path.write_text(f"{compact}\n{spaced}\n")
+    skipping, _ = _scan_both([str(path)], all_rules, monkeypatch)
+    if type(event_id) is str or type(event_id) is int:  # a float or a boolean is no code
+        assert len(skipping.alerts) == 2  # the compact line and the spaced one
+
+
+def test_a_raw_document_with_a_dotted_category_is_judged_by_it(
+    tmp_path: Path, all_rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = _process_events()[2]
+    raw["event"]["code"] = "1"  # not a code the pack reads, but a process event all the same
+    raw["event.category"] = ["process"]
+    path = tmp_path / "raw.ndjson"
+    path.write_text(json.dumps(raw) + "\n")
+    skipping, _ = _scan_both([str(path)], all_rules, monkeypatch)
+    assert skipping.stats.normalized == 1

@@ -113,10 +113,17 @@ def _pooled(
     *,
     progress: Progress | None,
 ) -> None:
-    pending: deque[Future[Part]] = deque()
+    pending: deque[tuple[int, Future[Part]]] = deque()
+    ended: set[int] = set()  # inputs whose reader gave up their rest (in an earlier part)
 
     def merge_next() -> None:
-        merge_part(state, pending.popleft().result())
+        index, future = pending.popleft()
+        part = future.result()
+        if index in ended:
+            return  # a read of the whole input would have stopped before this part
+        merge_part(state, part)
+        if part.ended:
+            ended.add(index)
         _report(progress, state)
 
     for index, source, opener, piece in tasks:
@@ -126,7 +133,7 @@ def _pooled(
             read_input(index, source, opener, plan, state, progress=progress)
             _report(progress, state)
             continue
-        pending.append(pool.submit(_read_part, index, source, piece))
+        pending.append((index, pool.submit(_read_part, index, source, piece)))
         while len(pending) > WINDOW * jobs:
             merge_next()
     while pending:

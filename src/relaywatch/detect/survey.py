@@ -32,6 +32,7 @@ from relaywatch.sources import ReadOptions, ReadStats, evtxparts
 from relaywatch.sources import reader as sources_reader
 from relaywatch.sources.context import Item, ReadContext, Source
 from relaywatch.sources.evtxparts import ChunkRange
+from relaywatch.sources.failures import ends_input
 from relaywatch.sources.options import IngestClock
 from relaywatch.sources.reader import read_stream
 
@@ -115,6 +116,7 @@ class Survey:
     check: StageCheck | None = None
     unordered: Unordered = field(default_factory=Unordered)
     timed: int = 0
+    ended: bool = False  # a reader gave up the rest of its input (`ends_input`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,7 @@ class Part:
     entries: list[Entry]
     runs: list[str]
     spilled: int
+    ended: bool  # the reader gave up the rest of the input here: its later parts are void
 
 
 def new_survey(
@@ -197,6 +200,8 @@ def _take_all(
         add(item)
         if isinstance(item, Record):
             take(state, item, plan.inventory)
+        elif item.rejected and ends_input(item.reason):
+            state.ended = True
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(state.stats.read)
 
@@ -259,6 +264,7 @@ def part_of(state: Survey) -> Part:
         entries,
         runs,
         spilled,
+        state.ended,
     )
 
 

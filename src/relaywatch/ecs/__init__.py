@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from relaywatch.ecs.flat import from_flat_event
 from relaywatch.ecs.pipeline import ingested_now, is_raw_winlogbeat, normalize
-from relaywatch.ecs.winlogbeat import RawEventError, from_raw_event
+from relaywatch.ecs.winlogbeat import RawEventError, from_raw_event, to_int
 
 __all__ = [
     "RawEventError",
@@ -22,4 +22,5 @@ __all__ = [
     "ingested_now",
     "is_raw_winlogbeat",
     "normalize",
+    "to_int",
 ]

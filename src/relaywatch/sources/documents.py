@@ -126,16 +126,22 @@ def _guarded(
 ) -> Convert:
     """Run a `relaywatch.ecs` conversion; a failure on one record rejects that record only.
 
-    `early_code` reads the event code from the unconverted value, so that a record that
-    cannot matter is skipped before the (much dearer) conversion.
+    `early_code` reads the event code from the unconverted value as the conversion will
+    write it (None: it cannot tell), so that a record that cannot matter is skipped
+    before the (much dearer) conversion.
     """
 
     def run(obj: Document, provenance: Provenance, ctx: ReadContext) -> list[Item]:
-        relevant = ctx.options.raw_codes
+        options = ctx.options
+        relevant = options.raw_codes
         if relevant is not None:
             code = early_code(obj)
-            if code is not None and str(code) not in relevant:
-                return [not_relevant(provenance, not_relevant_reason(ctx.options))]
+            if (
+                code is not None
+                and code not in relevant
+                and not _category_relevant(obj, options.relevant_categories)
+            ):
+                return [not_relevant(provenance, not_relevant_reason(options))]
         try:
             doc = convert(obj)
             normalized = ecs.normalize(doc, ctx.clock.now())
@@ -174,18 +180,28 @@ def dig(value: Any, *keys: str) -> Any:
     return value
 
 
-def _windows_event_code(obj: Document) -> Any:
+def _windows_event_code(obj: Document) -> str | None:
     code = dig(obj, "Event", "System", "EventID")
-    return code.get("#text") if isinstance(code, dict) else code
+    return _event_id(code.get("#text") if isinstance(code, dict) else code)
 
 
-def _flat_event_code(obj: Document) -> Any:
-    return obj.get("EventID")
+def _flat_event_code(obj: Document) -> str | None:
+    return _event_id(obj.get("EventID"))
 
 
-def _winlogbeat_code(obj: Document) -> Any:
+def _event_id(value: Any) -> str | None:
+    """An EventID as the conversion reads it (`ecs.to_int`: " 04688", "0x1250" are 4688)."""
+    number = ecs.to_int(value)
+    return None if number is None else str(number)
+
+
+def _winlogbeat_code(obj: Document) -> str | None:
+    # The pipeline writes a code that is not a string as its str(); without event.code
+    # the document keeps none, and winlog.event_id is as good a hint.
     code = dig(obj, "event", "code")
-    return code if code is not None else dig(obj, "winlog", "event_id")
+    if code is None:
+        code = dig(obj, "winlog", "event_id")
+    return None if code is None else str(code)
 
 
 def _is_hit(obj: Document) -> bool:

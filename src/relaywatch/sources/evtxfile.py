@@ -32,7 +32,7 @@ from relaywatch.sources.context import (
     not_relevant_reason,
     reject,
 )
-from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+from relaywatch.sources.failures import STREAM_ERRORS, ending, stream_failure
 
 FILE_HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -46,7 +46,11 @@ CORRUPT_CHUNK = "corrupt evtx chunk"
 TRUNCATED_CHUNK = "truncated evtx chunk"
 PARSER_CATEGORIES = frozenset({CORRUPT_RECORD, CORRUPT_CHUNK, TRUNCATED_CHUNK})
 
-_EVENT_ID = re.compile(r'"EventID":(?:\{"#attributes":\{[^{}]*\},"#text":)?"?(\d+)')
+# The binding writes EventID as a plain number; anything else is parsed and converted
+# (`ecs.to_int` reads " 04688" and "0x1250" as 4688).
+_EVENT_ID = re.compile(
+    r'"EventID":(?:\{"#attributes":\{[^{}]*\},"#text":)?("?)([1-9][0-9]*|0)\1[,}]'
+)
 _RECORD_NUMBER = re.compile(r"record number (\d+)")
 _CHUNK_NUMBER = re.compile(r"chunk number (\d+)")
 
@@ -65,9 +69,9 @@ def read_evtx(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
 
 
 def parse(
-    source: Source, target: str | io.BytesIO, ctx: ReadContext, *, last: int = 0, chunk: int = 0
+    source: Source, target: str | io.IOBase, ctx: ReadContext, *, last: int = 0, chunk: int = 0
 ) -> Iterator[Item]:
-    """The records of a log (a path or its bytes) as located items.
+    """The records of a log (a path, or a seekable stream of its bytes) as located items.
 
     `last` and `chunk` continue a read: when `target` holds the chunks of a larger log
     from chunk number `chunk` on (`relaywatch.sources.evtxparts`), `last` is the record id
@@ -151,9 +155,8 @@ def _decoded(
                 yield _failure(source, _whole_log_chunks(str(error), chunk), last)
             failures += 1
             if failures >= MAX_CONSECUTIVE_ERRORS:
-                yield reject(
-                    source, last + 1, "corrupt evtx file: gave up after too many consecutive errors"
-                )
+                gave_up = "corrupt evtx file: gave up after too many consecutive errors"
+                yield reject(source, last + 1, ending(gave_up))
                 return
             continue
         failures = 0
@@ -161,7 +164,7 @@ def _decoded(
         data = record["data"]
         if relevant is not None:
             match = _EVENT_ID.search(data)
-            if match is not None and match.group(1) not in relevant:
+            if match is not None and match[2] not in relevant:
                 if quiet:
                     skipped[0] += 1
                 else:

@@ -69,7 +69,8 @@ def _ranges(stream: BinaryIO, header: bytes, chunks: int, part_bytes: int) -> li
     while target < chunks:
         boundary = _clean_boundary(stream, header, target, min(target + SEARCH_CHUNKS, chunks))
         if boundary is None:
-            break
+            target += per_part  # a damaged stretch: this part goes on to a later boundary
+            continue
         end, last_id = boundary
         ranges.append(ChunkRange(first, end, last_record))
         first, last_record = end, last_id
@@ -112,14 +113,61 @@ def read_range(source: Source, part: ChunkRange, ctx: ReadContext) -> Iterator[I
     assert source.path is not None and source.size is not None, "only logs on disk are split"
     start, stop = part.byte_range(source.size)
     try:
-        with open(source.path, "rb") as stream:
-            header = stream.read(HEADER_SIZE)
-            stream.seek(start)
-            chunks = stream.read(stop - start)
+        log = _LogPart(source.path, start, stop)
     except OSError as error:
         yield reject(source, part.last_record + 1, f"unreadable evtx file: {error}")
         return
-    if part.first == 0:
-        yield from evtxfile.truncation(source, source.size)
-    log = io.BytesIO(header + chunks)
-    yield from evtxfile.parse(source, log, ctx, last=part.last_record, chunk=part.first)
+    with log:
+        if part.first == 0:
+            yield from evtxfile.truncation(source, source.size)
+        yield from evtxfile.parse(source, log, ctx, last=part.last_record, chunk=part.first)
+
+
+class _LogPart(io.RawIOBase):
+    """The file header, then bytes `start`..`stop` of the log: what the parser reads as a
+    log of its own, read from disk as it goes (a part can be gigabytes long)."""
+
+    def __init__(self, path: str, start: int, stop: int) -> None:
+        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed with the part
+        try:
+            self._header = self._file.read(HEADER_SIZE)
+        except OSError:
+            self._file.close()
+            raise
+        self._start = start
+        self._size = len(self._header) + max(stop - start, 0)
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        if base + offset < 0:
+            raise OSError(f"negative seek position {base + offset}")
+        self._position = base + offset
+        return self._position
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        wanted = min(len(view), self._size - self._position)
+        done = 0
+        if wanted > 0 and self._position < len(self._header):
+            head = self._header[self._position : self._position + wanted]
+            view[: len(head)] = head
+            done = len(head)
+        if done < wanted:
+            self._file.seek(self._start + self._position + done - len(self._header))
+            done += self._file.readinto(view[done:wanted]) or 0
+        self._position += done
+        return done
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()

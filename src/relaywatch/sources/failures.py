@@ -35,10 +35,16 @@ def stream_failure(error: BaseException) -> str:
     """`category: detail` for an exception from STREAM_ERRORS."""
     for kind, category in _CATEGORIES:
         if isinstance(error, kind):
-            return f"{category}: {error}{_NOT_READ}"
-    return f"unreadable input: {error}{_NOT_READ}"
+            return ending(f"{category}: {error}")
+    return ending(f"unreadable input: {error}")
+
+
+def ending(reason: str) -> str:
+    """`reason` for a failure after which a reader gives up the rest of its input."""
+    return f"{reason}{_NOT_READ}"
 
 
 def ends_input(reason: str) -> bool:
-    """Whether a skip reason is a stream failure that ended its input."""
+    """Whether a skip reason is a failure that ended its input (the readers of the later
+    parts of a split input stop there too: `relaywatch.detect.parallel`)."""
     return reason.endswith(_NOT_READ)
