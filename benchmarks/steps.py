@@ -8,8 +8,9 @@ the scan applies them, over the lines that reach the step:
 
 - every line: the floor (`orjson.loads`) and the prefilter's byte test;
 - every line with a relevant event code: parsing, the readers' shape and ECS checks,
-  the read account, setup coverage, host facts, the `@timestamp` parse and the rules'
-  stage check (`eql.MatcherSet.verdicts`);
+  the read account, the document's host (`host_of`, once for both observers), setup
+  coverage, host facts, the `@timestamp` parse and the rules' stage check
+  (`eql.MatcherSet.verdicts`);
 - every line some filter accepts: encoding it for the time order;
 
 and then a whole read of the file with every step in place (`detect.survey.read_input`),
@@ -43,7 +44,7 @@ from relaywatch.detect.coverage import Coverage
 from relaywatch.detect.order import encode
 from relaywatch.detect.run import compile_rules, relevance, relevant_options
 from relaywatch.detect.survey import ReadPlan, new_survey, read_input
-from relaywatch.ecs.hostfacts import HostFacts
+from relaywatch.ecs.hostfacts import HostFacts, host_of
 from relaywatch.records import Provenance, Record
 from relaywatch.rules import builtin
 from relaywatch.sources import ReadStats, documents
@@ -88,6 +89,7 @@ def measure(lines: list[bytes], repeat: int) -> list[tuple[str, int, float]]:
     verdicts = eql.MatcherSet([query for _, query in compiled]).verdicts
     kept = [record for record in records if verdicts(record.doc)]
     coverage, hosts, stats = Coverage(compiled), HostFacts(), ReadStats(5)
+    found = [(doc, *host_of(doc)) for doc in docs]  # what a scan works out once per record
     steps: list[tuple[str, Sequence[Any], Callable[[Any], Any]]] = [
         ("floor: orjson.loads (every line)", lines, orjson.loads),
         ("prefilter byte test (every line)", lines, prefilter.may_match),
@@ -95,8 +97,10 @@ def measure(lines: list[bytes], repeat: int) -> list[tuple[str, int, float]]:
         ("shape and ECS checks (sources.documents)", docs,
          lambda doc: documents.from_object(doc, where, ctx)),
         ("read account (ReadStats.add)", records, stats.add),
-        ("setup coverage (Coverage.observe)", docs, coverage.observe),
-        ("host facts (HostFacts.observe)", docs, hosts.observe),
+        ("a document's host and host facts (host_of)", docs, host_of),
+        ("setup coverage (Coverage.observe_host)", found,
+         lambda item: coverage.observe_host(*item)),
+        ("host facts (HostFacts.observe_host)", found, lambda item: hosts.observe_host(*item)),
         ("@timestamp (eql.timestamp_ms)", docs, lambda doc: eql.timestamp_ms(doc["@timestamp"])),
         ("stage check (MatcherSet.verdicts)", docs, verdicts),
         ("encoding a kept record (order.encode)", kept, encode),
