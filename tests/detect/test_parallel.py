@@ -210,3 +210,26 @@ def test_boolean_join_keys_travel_with_the_verdicts(
     # true at 0, 2 and 3: sequences 0 -> 2 and 2 -> 3 (an event ends one and starts the
     # next), and one sample.
     assert [(run.matches, run.engine_errors) for run in result.runs] == [(2, 0), (1, 0)]
+
+
+def test_a_part_whose_lines_cannot_be_counted_reads_on_to_the_end(
+    tmp_path: Path, seed_rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent counts each part's lines as it hands the part out; if that count fails,
+    the part is stretched to the end of the file and no later part is handed out, so that
+    nothing is lost or read twice (its reader meets any real failure itself)."""
+    path = str(_one_big_file(tmp_path, bulk=False))
+    alone = run_scan([path], seed_rules, options(jobs=1))
+    counted = split._count_lines
+    calls = []
+
+    def failing(*args: object) -> int:
+        calls.append(args)
+        if len(calls) == 3:
+            raise OSError("a read error in the middle of the file")
+        return counted(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(split, "_count_lines", failing)
+    parts = run_scan([path], seed_rules, options(jobs=2, part_bytes=700))
+    assert len(calls) == 3
+    assert _observable(parts) == _observable(alone)

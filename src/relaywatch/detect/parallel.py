@@ -21,15 +21,16 @@ from __future__ import annotations
 import multiprocessing
 import tempfile
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import BinaryIO
 
 from relaywatch import eql
-from relaywatch.detect.split import PART_BYTES, Piece, open_piece, pieces
+from relaywatch.detect.split import PART_BYTES, LineCounter, Piece, open_piece
+from relaywatch.detect.split import plan as split_plan
 from relaywatch.detect.survey import (
     Opener,
     Part,
@@ -63,8 +64,8 @@ def gather(
 ) -> None:
     """Read every input into `state`, on `jobs` processes when that can help; large NDJSON
     files are read in parts of about `part_bytes` (`relaywatch.detect.split`)."""
-    tasks = _tasks(inputs, part_bytes) if jobs > 1 else []
-    if sum(1 for _, source, _, _ in tasks if source.path is not None) < 2:
+    work = _work(inputs, part_bytes) if jobs > 1 else _Work([], {})
+    if sum(1 for _, source, _, _ in work.tasks if source.path is not None) < 2:
         for index, (source, opener) in enumerate(inputs):
             read_input(index, source, opener, plan, state, progress=progress)
             _report(progress, state)
@@ -72,12 +73,12 @@ def gather(
     with tempfile.TemporaryDirectory(prefix="relaywatch-runs-", dir=plan.spill_dir) as scratch:
         # Each part in flight may hold its share; with fewer parts than the window, the
         # shares are larger (fewer, longer runs) and the sum stays within --sort-memory.
-        in_flight = min(WINDOW * jobs, len(tasks))
+        in_flight = min(WINDOW * jobs, len(work.tasks))
         share = max(plan.memory // in_flight, MIN_PART_MEMORY)
         worker_plan = replace(plan, spill_dir=scratch, memory=share)
         try:
             with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
-                _pooled(pool, tasks, plan, state, jobs, progress=progress)
+                _pooled(pool, work.handed_out(), plan, state, jobs, progress=progress)
         except BrokenProcessPool as error:
             # A worker killed from outside (out of memory, a signal): say what to do.
             raise RelaywatchError(
@@ -88,25 +89,48 @@ def gather(
 Task = tuple[int, Source, Opener, Piece | ChunkRange | None]
 
 
-def _tasks(inputs: Sequence[tuple[Source, Opener]], part_bytes: int) -> list[Task]:
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """The tasks of a run in input order, and the line counters of the NDJSON files read
+    in parts (by input index)."""
+
+    tasks: list[Task]
+    counters: dict[int, LineCounter]
+
+    def handed_out(self) -> Iterator[Task]:
+        """The tasks as they are handed out: an NDJSON part with the lines before it
+        counted then (`LineCounter`), none after a part whose own lines could not be
+        counted (that part reads on to the end of its file)."""
+        for index, source, opener, piece in self.tasks:
+            if not isinstance(piece, Piece):
+                yield index, source, opener, piece
+                continue
+            counted = self.counters[index].count(piece)
+            if counted is not None:
+                yield index, source, opener, counted
+
+
+def _work(inputs: Sequence[tuple[Source, Opener]], part_bytes: int) -> _Work:
     """Inputs in order, each large NDJSON file or .evtx log on disk as its parts in order."""
     tasks: list[Task] = []
+    counters: dict[int, LineCounter] = {}
     for index, (source, opener) in enumerate(inputs):
         parts: Sequence[Piece | ChunkRange] = []
         if source.path is not None and source.size is not None:
-            parts = chunk_ranges(source.path, source.size, part_bytes) or pieces(
-                source.path, source.size, part_bytes
-            )
+            parts = chunk_ranges(source.path, source.size, part_bytes)
+            if not parts:
+                parts = split_plan(source.path, source.size, part_bytes)
+                counters[index] = LineCounter(source.path, source.size)
         if len(parts) > 1:
             tasks.extend((index, source, opener, piece) for piece in parts)
         else:
             tasks.append((index, source, opener, None))
-    return tasks
+    return _Work(tasks, counters)
 
 
 def _pooled(
     pool: ProcessPoolExecutor,
-    tasks: Sequence[Task],
+    tasks: Iterable[Task],
     plan: ReadPlan,
     state: Survey,
     jobs: int,

@@ -42,16 +42,57 @@ class Piece:
 
 def pieces(path: str, size: int, part_bytes: int = PART_BYTES) -> list[Piece]:
     """The parts of the NDJSON file at `path`, or one piece: the whole file."""
+    counter = LineCounter(path, size)
+    counted = (counter.count(piece) for piece in plan(path, size, part_bytes))
+    return [piece for piece in counted if piece is not None]
+
+
+def plan(path: str, size: int, part_bytes: int = PART_BYTES) -> list[Piece]:
+    """`pieces` before their lines are counted (`lines_before` is 0 in all of them): what
+    a scan hands out part by part, counting with a `LineCounter` as it goes."""
     whole = [Piece(0, size, 0)]
     if size < 2 * part_bytes:
         return whole
     try:
-        return _pieces(path, size, part_bytes) or whole
+        starts = _starts(path, size, part_bytes)
     except OSError:
         return whole  # the reader of the whole input reports what is wrong with it
+    ends = [*starts[1:], size]
+    return (
+        [Piece(start, end, 0) for start, end in zip(starts, ends, strict=True)] if starts else whole
+    )
 
 
-def _pieces(path: str, size: int, part_bytes: int) -> list[Piece]:
+class LineCounter:
+    """The lines before each part of one file, counted as the parts are handed out in
+    order: the first parts are read while the lines of the next are counted (a count of
+    the whole file first, 0.2 s for 400 MB, would keep every reader waiting)."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self._path = path
+        self._size = size
+        self._lines = 0
+        self._done = False
+
+    def count(self, piece: Piece) -> Piece | None:
+        """`piece` (the next in order) with its `lines_before`. When the lines of its own
+        span cannot be counted, it is stretched to the end of the file (its reader meets
+        and reports the failure, as a reader of the whole file would) and every later
+        piece is None."""
+        if self._done:
+            return None
+        before = self._lines
+        if piece.end == self._size:
+            return Piece(piece.start, piece.end, before)
+        try:
+            self._lines += _count_lines(self._path, piece.start, piece.end)
+        except OSError:
+            self._done = True
+            return Piece(piece.start, self._size, before)
+        return Piece(piece.start, piece.end, before)
+
+
+def _starts(path: str, size: int, part_bytes: int) -> list[int]:
     with open(path, "rb") as stream:
         first = stream.readline(LINE_LIMIT + 1)
         if len(first) > LINE_LIMIT or not jsonfile.parses(first.removeprefix(_BOM)):
@@ -64,9 +105,7 @@ def _pieces(path: str, size: int, part_bytes: int) -> list[Piece]:
             if start is None:
                 break
             starts.append(start)
-        counts = _lines_before(stream, starts)
-    ends = [*starts[1:], size]
-    return [Piece(s, e, n) for s, e, n in zip(starts, ends, counts, strict=True)]
+    return starts
 
 
 def _split_point(stream: BinaryIO, target: int) -> int | None:
@@ -95,17 +134,18 @@ def _line(stream: BinaryIO) -> bytes:
     return b"\n"
 
 
-def _lines_before(stream: BinaryIO, starts: list[int]) -> list[int]:
-    """How many lines end before each start (starts ascending)."""
-    stream.seek(0)
-    counts, lines, offset = [], 0, 0
-    for start in starts:
-        while offset < start:
-            block = stream.read(min(_COUNT_BLOCK, start - offset))
+def _count_lines(path: str, start: int, end: int) -> int:
+    """Line ends in bytes `start`..`end` of the file."""
+    lines = 0
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        while start < end:
+            block = stream.read(min(_COUNT_BLOCK, end - start))
+            if not block:
+                break
             lines += block.count(b"\n")
-            offset += len(block)
-        counts.append(lines)
-    return counts
+            start += len(block)
+    return lines
 
 
 class _Range(io.RawIOBase):
