@@ -9,6 +9,7 @@ host facts. The parser's damaged samples put corrupt chunks and records near the
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from relaywatch.sources.evtxparts import (
     CHUNK_SIZE,
     HEADER_SIZE,
     _last_record_if_clean,
+    _LogPart,
     chunk_ranges,
 )
 from tests.detect.conftest import SMB, options
@@ -131,3 +133,18 @@ def test_small_and_other_files_are_read_whole(tmp_path: Path) -> None:
     other = tmp_path / "other.evtx"
     other.write_bytes(b"x" * size)
     assert chunk_ranges(str(other), size, CHUNK_SIZE) == []
+
+
+def test_a_log_part_ends_where_the_file_now_ends(tmp_path: Path) -> None:
+    """A log that shrank after it was planned: the part's window ends at the file's end,
+    as a read of the whole file would find it."""
+    path = _stitched(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[: HEADER_SIZE + 2 * CHUNK_SIZE + 100])  # after planning
+    with _LogPart(str(path), HEADER_SIZE + CHUNK_SIZE, len(data)) as window:
+        assert window.seek(0, io.SEEK_END) == HEADER_SIZE + CHUNK_SIZE + 100
+        window.seek(0)
+        assert (
+            window.read()
+            == data[:HEADER_SIZE] + data[HEADER_SIZE + CHUNK_SIZE :][: CHUNK_SIZE + 100]
+        )

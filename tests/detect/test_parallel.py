@@ -233,3 +233,34 @@ def test_a_part_whose_lines_cannot_be_counted_reads_on_to_the_end(
     parts = run_scan([path], seed_rules, options(jobs=2, part_bytes=700))
     assert len(calls) == 3
     assert _observable(parts) == _observable(alone)
+
+
+@pytest.mark.parametrize("odd", ["tar-like", "scalar"])
+def test_a_part_is_read_as_lines_of_the_file_not_detected_again(
+    tmp_path: Path, seed_rules: tuple[Rule, ...], odd: str
+) -> None:
+    """A part starting at a line that looks like a tar archive (`ustar` at byte 257) or is
+    a JSON scalar is still read as NDJSON lines, as in one read of the file."""
+    lines = []
+    for n in range(40):
+        doc = share_access(f"2026-03-01T10:00:{n:02d}.000Z", n, "DC01$", "srvsvc", ATTACKER)
+        lines.append(json.dumps(doc))
+        if odd == "scalar":
+            lines.append(json.dumps("x" * 1500))
+        elif n % 2:
+            note = '{"note": "' + "a" * 247 + 'ustar", '
+            lines[-1] = note + json.dumps(doc)[1:]
+    path = tmp_path / "odd.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    alone = run_scan([str(path)], seed_rules, options(jobs=1))
+    parts = run_scan([str(path)], seed_rules, options(jobs=2, part_bytes=3000))
+    assert _observable(parts) == _observable(alone)
+    assert len(alone.alerts) == 40
+    assert len(pieces(str(path), path.stat().st_size, 3000)) > 5
+
+
+def test_a_file_not_detected_as_json_is_not_split(tmp_path: Path) -> None:
+    path = tmp_path / "scalar-first.ndjson"
+    path.write_text("\n".join(json.dumps("x" * 100) for _ in range(100)) + "\n")
+    size = path.stat().st_size
+    assert pieces(str(path), size, 1000) == [Piece(0, size, 0)]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from relaywatch.sources import ReadOptions, evtxfile
+from relaywatch.sources.context import ReadContext, Source
 from relaywatch.sources.evtxfile import PARSER_CATEGORIES
+from relaywatch.sources.options import IngestClock
+from relaywatch.sources.reader import read_stream
 from tests.shared import shared_path
 from tests.sources.helpers import rejected, run
 
@@ -141,3 +146,19 @@ def test_truncated_gzip_of_an_evtx_keeps_the_records_before_the_cut(tmp_path: Pa
     records, skips, _ = run([str(tmp_path / "cut.evtx.gz")])
     assert 0 < len(records) < 2261
     assert "truncated input" in {category for _, category in rejected(skips)}
+
+
+def test_the_early_skip_reads_the_system_event_id_only() -> None:
+    """An EventID in UserData ("0x1250" in System) must not decide the record's code."""
+    options = ReadOptions(relevant_codes=frozenset({"4688"}), ingested="2026-03-02T00:00:00.000Z")
+    ctx = ReadContext(options, IngestClock("2026-03-02T00:00:00.000Z"), read_stream, None)
+    created = {"#attributes": {"SystemTime": "2026-03-01T10:00:01Z"}}
+    system = {"Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
+              "EventID": "0x1250", "TimeCreated": created, "EventRecordID": 7,
+              "Channel": "Security", "Computer": "ws01"}  # fmt: skip
+    event = {"System": system, "UserData": {"LogFileCleared": {"EventID": 4647}}}
+    data = json.dumps({"Event": event}, separators=(",", ":"))
+    records = iter([{"event_record_id": 7, "data": data}])
+    items = list(evtxfile._records(Source("x.evtx"), records, ctx, 0, 0))
+    assert [type(item).__name__ for item in items] == ["Record"]
+    assert items[0].doc["event"]["code"] == "4688"  # type: ignore[union-attr]

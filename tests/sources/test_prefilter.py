@@ -116,3 +116,10 @@ def test_a_value_some_writers_escape_disables_skipping() -> None:
     # `"a/b"` may be written "a\/b": the line as written would not show the value.
     prefilter = LinePrefilter(CODES, frozenset({"a/b"}))
     assert prefilter.may_match(b'{"event":{"code":"4688"}}')
+
+
+def test_a_carriage_return_is_a_blank_like_any_other() -> None:
+    prefilter = LinePrefilter(CODES)
+    assert prefilter.may_match(b'{"event":{"code":\r"4624"}}')
+    assert prefilter.may_match(b'{"EventID":\r4624,"Hostname":"dc01"}')
+    assert prefilter.may_match(b'{"event":{"code"\r:4624}}')

@@ -18,7 +18,9 @@ are forked where the platform allows (no re-import, rules compiled once per work
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -144,13 +146,16 @@ def _pooled(
         index, future = pending.popleft()
         part = future.result()
         if index in ended:
-            return  # a read of the whole input would have stopped before this part
+            _discard(part)  # a read of the whole input would have stopped before this part
+            return
         merge_part(state, part)
         if part.ended:
             ended.add(index)
         _report(progress, state)
 
     for index, source, opener, piece in tasks:
+        if index in ended:
+            continue  # the input was given up in an earlier part
         if source.path is None:
             while pending:
                 merge_next()
@@ -162,6 +167,14 @@ def _pooled(
             merge_next()
     while pending:
         merge_next()
+
+
+def _discard(part: Part) -> None:
+    """Remove the run files of a part that is not merged (the scratch folder goes at the
+    end of the run anyway; a large dropped part should not wait for it)."""
+    for run in part.runs:
+        with contextlib.suppress(OSError):
+            os.unlink(run)
 
 
 def _report(progress: Progress | None, state: Survey) -> None:

@@ -1,19 +1,22 @@
 """One large NDJSON file in parts, so that several processes can read it.
 
-A part is a byte range that starts at a line and is read by the ordinary JSON reader
-(`relaywatch.sources.jsonfile`) as if it were a file of its own; its records' line
-numbers are then shifted by the lines before the range. For that to give exactly what
-reading the whole file gives, a part may only start where the reader carries nothing over
-from the line before, so a split point is a line that
+A part is a byte range that starts at a line. The first part is read as the whole file
+would be (its format detected from its head); every later part is read by the JSON
+reader's line mode (`relaywatch.sources.jsonfile.read_lines`) as the lines of an NDJSON
+input after its first are, never detected again (a line can look like the start of a tar
+archive); its records' line numbers are then shifted by the lines before the range. For
+that to give exactly what reading the whole file gives, a part may only start where the
+reader carries nothing over from the line before, so a split point is a line that
 
 - parses as JSON on its own (the reader stays in line mode, never in whole-document mode,
   and a part never starts blank), and
 - follows a line that is not blank and not a `_bulk` action line (an action line names
   the `_id` of the document after it, possibly across blank lines).
 
-A file whose first line does not parse (a pretty-printed `_search` response, a JSON
-array, a compressed file) is never split. The check is conservative: a line that might be
-an action line (`{"index"` / `{"create"`) is never the line before a split.
+A file whose head is not detected as JSON, or whose first line does not parse (a
+pretty-printed `_search` response, a JSON array, a compressed file) is never split. The
+check is conservative: a line that might be an action line (`{"index"` / `{"create"`) is
+never the line before a split.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from relaywatch.sources import jsonfile
+from relaywatch.sources.detect import detect
+from relaywatch.sources.streams import HEAD_SIZE
 
 PART_BYTES = 32 << 20
 LINE_LIMIT = 16 << 20  # longer lines are never looked at whole while choosing splits
@@ -94,6 +99,9 @@ class LineCounter:
 
 def _starts(path: str, size: int, part_bytes: int) -> list[int]:
     with open(path, "rb") as stream:
+        if detect(stream.read(HEAD_SIZE)) != "json":
+            return []  # the whole input is read as what its head says it is
+        stream.seek(0)
         first = stream.readline(LINE_LIMIT + 1)
         if len(first) > LINE_LIMIT or not jsonfile.parses(first.removeprefix(_BOM)):
             return []

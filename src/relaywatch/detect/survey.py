@@ -28,7 +28,7 @@ from relaywatch.eql import Verdicts
 from relaywatch.errors import EqlRuntimeError
 from relaywatch.records import Document, Provenance, Record, Skip
 from relaywatch.rules.model import Rule
-from relaywatch.sources import ReadOptions, ReadStats, evtxparts
+from relaywatch.sources import ReadOptions, ReadStats, evtxparts, jsonfile
 from relaywatch.sources import reader as sources_reader
 from relaywatch.sources.context import Item, ReadContext, Source
 from relaywatch.sources.evtxparts import ChunkRange
@@ -165,9 +165,11 @@ def read_input(
     read so far every `PROGRESS_EVERY` records kept.
 
     With `lines_before`, the stream is a part of the input that starts after that many
-    lines (`relaywatch.detect.split`): positions are shifted to the whole input's."""
+    lines (`relaywatch.detect.split`): its lines are read as the later lines of the JSON
+    input it is part of (no format detection), positions shifted to the whole input's."""
     ctx = _start(index, lines_before, plan, state)
-    items = sources_reader.read_input(source, opener, ctx)
+    reader = jsonfile.read_lines if lines_before else None
+    items = sources_reader.read_input(source, opener, ctx, reader)
     if lines_before:
         items = _shifted(items, lines_before)
     _take_all(items, plan, state, progress)

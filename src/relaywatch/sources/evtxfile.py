@@ -163,7 +163,8 @@ def _decoded(
         last = record["event_record_id"]
         data = record["data"]
         if relevant is not None:
-            match = _EVENT_ID.search(data)
+            # The first EventID is the System one (EventData or UserData can hold others).
+            match = _EVENT_ID.match(data, max(data.find('"EventID":'), 0))
             if match is not None and match[2] not in relevant:
                 if quiet:
                     skipped[0] += 1

@@ -15,6 +15,7 @@ one read of the whole log gives (tests compare them on the parser's damaged samp
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -135,6 +136,8 @@ class _LogPart(io.RawIOBase):
             self._file.close()
             raise
         self._start = start
+        # The file as it is now: one that shrank since it was planned ends where it ends.
+        stop = min(stop, os.fstat(self._file.fileno()).st_size)
         self._size = len(self._header) + max(stop - start, 0)
         self._position = 0
 

@@ -58,6 +58,12 @@ def read_json(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
         return
 
 
+def read_lines(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
+    """Every line of `stream` in line mode, as the lines of an NDJSON input after its first:
+    for the later parts of an input read in parts (`relaywatch.detect.split`)."""
+    return _lines(source, stream, ctx, 0)
+
+
 def parses(line: bytes) -> bool:
     """Whether one line is a whole JSON value (NDJSON) rather than part of one."""
     try:

@@ -44,8 +44,9 @@ class LinePrefilter:
         # appear in the line as written here: then no line is skipped.
         self._everything = not all(map(_written_as_is, codes | categories))
         alternatives = sorted((re.escape(code.encode()) for code in codes), key=len, reverse=True)
-        values = b'[ \\t]*"?(?:' + b"|".join(alternatives) + b")(?![0-9])"
-        self._code_value = re.compile(b'code"[ \\t]*:' + values) if alternatives else _NOTHING
+        # JSON's blanks: a line can hold a carriage return (a newline would end it).
+        values = b'[ \\t\\r\\n]*"?(?:' + b"|".join(alternatives) + b")(?![0-9])"
+        self._code_value = re.compile(b'code"[ \\t\\r\\n]*:' + values) if alternatives else _NOTHING
         self._any_value = re.compile(b":" + values) if alternatives else _NOTHING
         self._categories = tuple(b'"' + name.encode() + b'"' for name in sorted(categories))
 

@@ -59,16 +59,19 @@ def _read_all(inputs: list[tuple[Source, Opener]], ctx: ReadContext) -> Iterator
         yield from read_input(source, opener, ctx)
 
 
-def read_input(source: Source, opener: Opener, ctx: ReadContext) -> Iterator[Item]:
+def read_input(
+    source: Source, opener: Opener, ctx: ReadContext, reader: Reader | None = None
+) -> Iterator[Item]:
     """One input (as `paths.expand` names it): opened, detected and read; an input that
-    cannot be opened is one located rejection."""
+    cannot be opened is one located rejection. `reader` skips the detection: for a part
+    of an input whose format the first part's detection decided (`detect.split`)."""
     try:
         stream = opener()
     except OSError as error:
         yield reject(source, 0, f"unreadable input: {error}")
         return
     with stream:
-        yield from read_stream(source, stream, ctx)
+        yield from (reader or read_stream)(source, stream, ctx)
 
 
 def read_stream(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
