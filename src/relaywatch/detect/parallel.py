@@ -2,11 +2,15 @@
 
 Parsing and normalizing (the `evtx` parser, `orjson`, the ingest pipeline) is most of a
 scan's time and each input can be read on its own, so with `jobs` > 1 every input on disk
-is read by a pool of worker processes: each worker reads a whole input into its own
-survey (`relaywatch.detect.survey`), writes the records it cannot hold as sorted runs to
-a scratch directory, and sends the rest back as compact JSON bytes. The parent merges the
+is read by a pool of worker processes: each worker reads a whole input, or a part of a
+large NDJSON file (`relaywatch.detect.split`) or `.evtx` log
+(`relaywatch.sources.evtxparts`), into its own survey (`relaywatch.detect.survey`),
+writes the records it cannot hold as sorted runs to a scratch directory, and sends the
+rest back as compact JSON bytes. The parent merges the
 parts strictly in input order, so the account, coverage, host facts and time order are
-exactly those of a sequential read (see `relaywatch.detect.survey`). Standard input, the
+exactly those of a sequential read (see `relaywatch.detect.survey`); when a reader gives
+up the rest of an input (a stream failure, a log failing without end), the later parts of
+that input are dropped, as a sequential read would never reach them. Standard input, the
 one input a worker cannot open, is read in the parent at its turn.
 
 At most `WINDOW * jobs` parts are in flight, each holding at most its share of the sort
@@ -65,7 +69,7 @@ def gather(
     part_bytes: int = PART_BYTES,
 ) -> None:
     """Read every input into `state`, on `jobs` processes when that can help; large NDJSON
-    files are read in parts of about `part_bytes` (`relaywatch.detect.split`)."""
+    files and `.evtx` logs are read in parts of about `part_bytes`."""
     work = _work(inputs, part_bytes) if jobs > 1 else _Work([], {})
     if sum(1 for _, source, _, _ in work.tasks if source.path is not None) < 2:
         for index, (source, opener) in enumerate(inputs):

@@ -196,8 +196,9 @@ def _event_id(value: Any) -> str | None:
 
 
 def _winlogbeat_code(obj: Document) -> str | None:
-    # The pipeline writes a code that is not a string as its str(); without event.code
-    # the document keeps none, and winlog.event_id is as good a hint.
+    # The pipeline writes a code that is not a string as its str(). Without event.code
+    # the converted document has none either (only a category can make it relevant,
+    # checked beside this), so winlog.event_id only decides whether to convert it.
     code = dig(obj, "event", "code")
     if code is None:
         code = dig(obj, "winlog", "event_id")

@@ -28,8 +28,8 @@ from relaywatch.sources.context import Item, ReadContext, Source, reject
 MAGIC = b"ElfFile\x00"
 CHUNK_SIZE = evtxfile.CHUNK_SIZE
 HEADER_SIZE = evtxfile.FILE_HEADER_SIZE
-# How many chunks after a part's planned end are tried as its end before giving up on
-# splitting the rest of the file (every candidate costs one chunk decoded).
+# How many chunks after a part's planned end are tried as its end before the part is
+# planned to end one part further on (every candidate costs one chunk decoded).
 SEARCH_CHUNKS = 64
 
 
