@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -84,7 +84,7 @@ def gather(
         worker_plan = replace(plan, spill_dir=scratch, memory=share)
         try:
             with ProcessPoolExecutor(jobs, _context(), _start_worker, (worker_plan,)) as pool:
-                _pooled(pool, work.handed_out(), plan, state, jobs, progress=progress)
+                _pooled(pool, work, plan, state, jobs, progress=progress)
         except BrokenProcessPool as error:
             # A worker killed from outside (out of memory, a signal): say what to do.
             raise RelaywatchError(
@@ -103,11 +103,14 @@ class _Work:
     tasks: list[Task]
     counters: dict[int, LineCounter]
 
-    def handed_out(self) -> Iterator[Task]:
+    def handed_out(self, given_up: Container[int]) -> Iterator[Task]:
         """The tasks as they are handed out: an NDJSON part with the lines before it
         counted then (`LineCounter`), none after a part whose own lines could not be
-        counted (that part reads on to the end of its file)."""
+        counted (that part reads on to the end of its file), none of an input in
+        `given_up` (looked at as each task is due: the caller adds to it meanwhile)."""
         for index, source, opener, piece in self.tasks:
+            if index in given_up:
+                continue  # its reader gave up in an earlier part: no count, no read
             if not isinstance(piece, Piece):
                 yield index, source, opener, piece
                 continue
@@ -126,7 +129,8 @@ def _work(inputs: Sequence[tuple[Source, Opener]], part_bytes: int) -> _Work:
             parts = chunk_ranges(source.path, source.size, part_bytes)
             if not parts:
                 parts = split_plan(source.path, source.size, part_bytes)
-                counters[index] = LineCounter(source.path, source.size)
+                if len(parts) > 1:
+                    counters[index] = LineCounter(source.path, source.size)
         if len(parts) > 1:
             tasks.extend((index, source, opener, piece) for piece in parts)
         else:
@@ -136,7 +140,7 @@ def _work(inputs: Sequence[tuple[Source, Opener]], part_bytes: int) -> _Work:
 
 def _pooled(
     pool: ProcessPoolExecutor,
-    tasks: Iterable[Task],
+    work: _Work,
     plan: ReadPlan,
     state: Survey,
     jobs: int,
@@ -157,9 +161,7 @@ def _pooled(
             ended.add(index)
         _report(progress, state)
 
-    for index, source, opener, piece in tasks:
-        if index in ended:
-            continue  # the input was given up in an earlier part
+    for index, source, opener, piece in work.handed_out(ended):
         if source.path is None:
             while pending:
                 merge_next()
