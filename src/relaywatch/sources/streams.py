@@ -7,6 +7,7 @@ first bytes are read once and served again in front of the rest of the stream.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import BinaryIO
 
 from relaywatch.sources.failures import STREAM_ERRORS
@@ -31,6 +32,11 @@ class _Prefixed(io.RawIOBase):
         self._head = memoryview(head)
         self._tail = tail
         self._failure = failure
+        # Read straight into the caller's buffer where the tail is a file (no bytes
+        # object and copy per block); other streams may lack a real `readinto`.
+        self._readinto: Callable[[bytearray | memoryview], int | None] | None = (
+            tail.readinto if isinstance(tail, io.BufferedReader | io.FileIO) else None
+        )
 
     def readable(self) -> bool:
         return True
@@ -45,6 +51,8 @@ class _Prefixed(io.RawIOBase):
             failure, self._failure = self._failure, None
             raise failure
         try:
+            if self._readinto is not None:
+                return self._readinto(buffer) or 0
             data = self._tail.read(len(buffer))
         except STREAM_ERRORS as failure:
             self._failure = failure
