@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import subprocess
 import sys
 from dataclasses import replace
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from relaywatch.alerts.output import write_ndjson as write_alerts
-from relaywatch.detect import ScanResult, run_scan, split
+from relaywatch.detect import ScanResult, parallel, run_scan, split
 from relaywatch.detect.run import compile_rules, survey
 from relaywatch.detect.split import Piece, pieces
 from relaywatch.rules.model import Rule
@@ -264,3 +265,22 @@ def test_a_file_not_detected_as_json_is_not_split(tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps("x" * 100) for _ in range(100)) + "\n")
     size = path.stat().st_size
     assert pieces(str(path), size, 1000) == [Piece(0, size, 0)]
+
+
+def test_workers_started_by_spawn_give_the_result_of_one_process(
+    tmp_path: Path, all_rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows has only the spawn start method (and macOS prefers it): workers import
+    # everything afresh and get their work by pickling. Whole files, parts of an NDJSON
+    # file, chunk ranges of a log and spilled runs all cross that boundary here.
+    logs = sorted(shared_path("data", "datasets").glob("*/*Belkasoft*.evtx"))
+    paths = [*_inputs(tmp_path), str(_one_big_file(tmp_path, bulk=True)), *map(str, logs)]
+    alone = run_scan(paths, all_rules, options(jobs=1))
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    spawned = run_scan(
+        paths,
+        all_rules,
+        options(jobs=2, memory=SMALLEST, spill_dir=str(tmp_path), part_bytes=1 << 20),
+    )
+    assert _observable(spawned) == _observable(alone)
+    assert alone.alerts

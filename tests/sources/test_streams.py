@@ -36,7 +36,7 @@ class _Breaking(io.RawIOBase):
 def _file(tmp_path: Path, buffering: int = -1) -> BinaryIO:
     path = tmp_path / "data"
     path.write_bytes(DATA)
-    return path.open("rb", buffering=buffering)  # type: ignore[return-value]
+    return path.open("rb", buffering=buffering)
 
 
 # A plain file is read into the caller's buffer; other streams through `read`.
