@@ -16,7 +16,8 @@ the inputs one after the other would have made:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import partial
 from typing import BinaryIO
 
 from relaywatch import eql
@@ -26,7 +27,7 @@ from relaywatch.ecs.hostfacts import HostFacts, host_of
 from relaywatch.ecs.hosts import HostInventory
 from relaywatch.eql import Verdicts
 from relaywatch.errors import EqlRuntimeError
-from relaywatch.records import Document, Provenance, Record, Skip
+from relaywatch.records import Document, Provenance, Record
 from relaywatch.rules.model import Rule
 from relaywatch.sources import ReadOptions, ReadStats, evtxparts, jsonfile
 from relaywatch.sources import reader as sources_reader
@@ -166,13 +167,10 @@ def read_input(
 
     With `lines_before`, the stream is a part of the input that starts after that many
     lines (`relaywatch.detect.split`): its lines are read as the later lines of the JSON
-    input it is part of (no format detection), positions shifted to the whole input's."""
+    input it is part of (no format detection), numbered as the whole input's lines."""
     ctx = _start(index, lines_before, plan, state)
-    reader = jsonfile.read_lines if lines_before else None
-    items = sources_reader.read_input(source, opener, ctx, reader)
-    if lines_before:
-        items = _shifted(items, lines_before)
-    _take_all(items, plan, state, progress)
+    reader = partial(jsonfile.read_lines, lines_before=lines_before) if lines_before else None
+    _take_all(sources_reader.read_input(source, opener, ctx, reader), plan, state, progress)
 
 
 def read_log_part(
@@ -206,15 +204,6 @@ def _take_all(
             state.ended = True
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(state.stats.read)
-
-
-def _shifted(items: Iterator[Item], lines: int) -> Iterator[Item]:
-    for item in items:
-        where = replace(item.provenance, position=item.provenance.position + lines)
-        if isinstance(item, Record):
-            yield Record(item.doc, where)
-        else:
-            yield Skip(where, item.reason, item.rejected)
 
 
 def take(state: Survey, record: Record, inventory: HostInventory | None) -> None:

@@ -58,10 +58,13 @@ def read_json(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
         return
 
 
-def read_lines(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
-    """Every line of `stream` in line mode, as the lines of an NDJSON input after its first:
-    for the later parts of an input read in parts (`relaywatch.detect.split`)."""
-    return _lines(source, stream, ctx, 0)
+def read_lines(
+    source: Source, stream: BinaryIO, ctx: ReadContext, *, lines_before: int = 0
+) -> Iterator[Item]:
+    """Every line of `stream` in line mode, as the lines of an NDJSON input after its
+    first, numbered after `lines_before` earlier lines: for the later parts of an input
+    read in parts (`relaywatch.detect.split`)."""
+    return _lines(source, stream, ctx, lines_before)
 
 
 def parses(line: bytes) -> bool:
