@@ -4,7 +4,7 @@ A part is a byte range that starts at a line. The first part is read as the whol
 would be (its format detected from its head); every later part is read by the JSON
 reader's line mode (`relaywatch.sources.jsonfile.read_lines`) as the lines of an NDJSON
 input after its first are, never detected again (a line can look like the start of a tar
-archive); its records' line numbers are then shifted by the lines before the range. For
+archive), its lines numbered after the lines before the range. For
 that to give exactly what reading the whole file gives, a part may only start where the
 reader carries nothing over from the line before, so a split point is a line that
 
