@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
+import io
 import json
 import subprocess
 import sys
@@ -14,7 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relaywatch.sources import documents
+from relaywatch.records import Record, Skip
+from relaywatch.sources import ReadOptions, documents
+from relaywatch.sources.context import ReadContext, Source
+from relaywatch.sources.options import IngestClock
+from relaywatch.sources.reader import read_stream
 from tests.sources.helpers import INGESTED, ecs_doc, ndjson, rejected, run, write
 
 
@@ -301,3 +307,50 @@ def test_the_ecs_shortcut_agrees_with_the_shape_table(obj: dict[str, Any]) -> No
     first = next((name for name, matches, _ in documents.SHAPES if matches(obj)), None)
     if documents._plainly_ecs(obj):
         assert first == "ecs document"
+
+
+class _BreaksAfter(io.RawIOBase):
+    """A disk that fails with EIO after its first `good` bytes."""
+
+    def __init__(self, data: bytes, good: int) -> None:
+        self._data, self._at, self._good = data, 0, good
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._at >= self._good:
+            raise OSError(errno.EIO, "Input/output error")
+        count = min(len(buffer), self._good - self._at)
+        buffer[:count] = self._data[self._at : self._at + count]
+        self._at += count
+        return count
+
+
+FIRST = len(ndjson(ecs_doc()))
+EIO = "unreadable input: [Errno 5] Input/output error (the rest of this input was not read)"
+
+
+@pytest.mark.parametrize(
+    "good",
+    [FIRST, FIRST + 3000, FIRST + 8000, FIRST + 1001 + (1 << 20)],
+    ids=[
+        "at-a-line-end",
+        "in-a-long-line-within-the-head",
+        "in-a-long-line-after-the-head",
+        "where-a-read-of-the-long-line-ends",  # the skip's 1 MB reads: the break at an end
+    ],
+)
+def test_a_stream_breaking_is_one_located_rejection_after_the_lines_before(good: int) -> None:
+    # A disk error after line 1: at its end, or inside a line over the length limit
+    # (whose rest is being skipped when the stream breaks). Never a silent end or a crash.
+    data = ndjson(ecs_doc(), ecs_doc(message="x" * (2 << 20)), ecs_doc("4625"))
+    options = ReadOptions(ingested=INGESTED, max_line_bytes=1000)
+    ctx = ReadContext(options, IngestClock(INGESTED), read_stream, None)
+    stream = io.BufferedReader(_BreaksAfter(data, good))
+    items = list(read_stream(Source("disk.ndjson"), stream, ctx))
+    assert isinstance(items[0], Record)
+    assert [(s.provenance.position, s.reason) for s in items[1:] if isinstance(s, Skip)] == [
+        (2, EIO)
+    ]
+    assert len(items) == 2

@@ -56,10 +56,18 @@ def test_the_head_is_served_again_in_front_of_the_rest(
     assert read_rest(stream) == DATA
 
 
-def test_a_breaking_tail_ends_the_data_then_raises() -> None:
-    # The good bytes before the break are delivered; the failure comes with the next read
-    # (a buffered tail, such as a gzip member's, defers its failures itself).
-    stream = prepend(b"head", _Breaking())  # type: ignore[arg-type]
+BREAKING: dict[str, Callable[[], BinaryIO]] = {
+    "raw": _Breaking,  # type: ignore[dict-item]
+    # A buffered tail (a tar member's) must not lose the bytes it gathered before the
+    # read that failed.
+    "buffered": lambda: io.BufferedReader(_Breaking()),
+}
+
+
+@pytest.mark.parametrize("make", BREAKING.values(), ids=BREAKING.keys())
+def test_a_breaking_tail_ends_the_data_then_raises(make: Callable[[], BinaryIO]) -> None:
+    # The good bytes before the break are delivered; the failure comes with the next read.
+    stream = prepend(b"head", make())
     assert stream.read() == b"head" + DATA[:GOOD]
     with pytest.raises(EOFError):
         stream.read(1)

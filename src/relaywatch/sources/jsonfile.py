@@ -94,13 +94,15 @@ def _failure_after(stream: BinaryIO) -> BaseException | None:
     return None
 
 
-def _discard_rest_of_line(stream: BinaryIO) -> int:
+def _discard_rest_of_line(stream: BinaryIO) -> tuple[int, bool]:
+    """Skip to the next line; the bytes skipped and whether a newline ended them (else
+    the data ended: the end of the input, or a deferred failure of the stream)."""
     count = 0
     while True:
         part = stream.readline(1 << 20)
         count += len(part)
         if not part or part.endswith(b"\n"):
-            return count
+            return count, bool(part)
 
 
 def _lines(source: Source, stream: BinaryIO, ctx: ReadContext, number: int) -> Iterator[Item]:  # noqa: PLR0912 - one frame on purpose
@@ -170,10 +172,20 @@ def _read_line_end(
 ) -> bytes | Skip:
     """A line read without its newline: the last line, one too long, or a broken stream."""
     if not line:
-        return line
+        # The end of the data, or a deferred failure of the stream (`streams.prepend`):
+        # one more read tells them apart.
+        failure = _failure_after(stream)
+        return line if failure is None else reject(source, number, stream_failure(failure))
     if len(line) > limit:
-        skipped = len(line) + _discard_rest_of_line(stream)
-        return reject(source, number, f"line too long: {skipped} bytes")
+        try:
+            skipped, ended = _discard_rest_of_line(stream)
+            failure = None if ended else _failure_after(stream)
+        except STREAM_ERRORS as error:
+            failure = error
+        if failure is not None:
+            # The stream broke inside the long line: that failure ends the input here.
+            return reject(source, number, stream_failure(failure))
+        return reject(source, number, f"line too long: {len(line) + skipped} bytes")
     failure = _failure_after(stream)
     return line if failure is None else reject(source, number, stream_failure(failure))
 

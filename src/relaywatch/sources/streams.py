@@ -6,6 +6,7 @@ first bytes are read once and served again in front of the rest of the stream.
 
 from __future__ import annotations
 
+import errno
 import io
 from collections.abc import Callable
 from typing import BinaryIO
@@ -33,10 +34,14 @@ class _Prefixed(io.RawIOBase):
         self._tail = tail
         self._failure = failure
         # Read straight into the caller's buffer where the tail is a file (no bytes
-        # object and copy per block); other streams may lack a real `readinto`.
-        self._readinto: Callable[[bytearray | memoryview], int | None] | None = (
-            tail.readinto if isinstance(tail, io.BufferedReader | io.FileIO) else None
-        )
+        # object and copy per block); other streams may lack a real `readinto`. A
+        # buffered tail gives what it holds before it reads again (`readinto1`): bytes
+        # it had gathered are never lost to a failure of the read after them.
+        self._readinto: Callable[[bytearray | memoryview], int | None] | None = None
+        if isinstance(tail, io.BufferedReader):
+            self._readinto = tail.readinto1
+        elif isinstance(tail, io.FileIO):
+            self._readinto = tail.readinto
 
     def readable(self) -> bool:
         return True
@@ -51,14 +56,25 @@ class _Prefixed(io.RawIOBase):
             failure, self._failure = self._failure, None
             raise failure
         try:
-            if self._readinto is not None:
-                return self._readinto(buffer) or 0
-            data = self._tail.read(len(buffer))
+            return self._from_tail(buffer)
         except STREAM_ERRORS as failure:
             self._failure = failure
             return 0
-        buffer[: len(data)] = data
-        return len(data)
+
+    def _from_tail(self, buffer: bytearray | memoryview) -> int:
+        if self._readinto is None:
+            data = self._tail.read(len(buffer))
+            buffer[: len(data)] = data
+            return len(data)
+        count = self._readinto(buffer)
+        if count == 0:
+            # A tail that defers its own failure (a gzip member) first says 0: ask once
+            # more, or its failure, deferred again here, would read as a second end of
+            # the data and never be raised.
+            count = self._readinto(buffer)
+        if count is None:  # a non-blocking file with nothing ready: not an end
+            raise BlockingIOError(errno.EAGAIN, "no data ready on a non-blocking input")
+        return count
 
     def close(self) -> None:
         self._tail.close()
