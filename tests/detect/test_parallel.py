@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from relaywatch.alerts.output import write_ndjson as write_alerts
 from relaywatch.detect import ScanResult, parallel, run_scan, split
 from relaywatch.detect.run import compile_rules, survey
 from relaywatch.detect.split import Piece, pieces
+from relaywatch.detect.survey import Part, Survey, merge_part
 from relaywatch.rules.model import Rule
 from tests.detect.conftest import NTLM, SMB, options
 from tests.detect.scenario import ATTACKER, logon, reflection, share_access, write_ndjson
@@ -272,15 +274,44 @@ def test_workers_started_by_spawn_give_the_result_of_one_process(
 ) -> None:
     # Windows has only the spawn start method (and macOS prefers it): workers import
     # everything afresh and get their work by pickling. Whole files, parts of an NDJSON
-    # file, chunk ranges of a log and spilled runs all cross that boundary here.
-    logs = sorted(shared_path("data", "datasets").glob("*/*Belkasoft*.evtx"))
-    paths = [*_inputs(tmp_path), str(_one_big_file(tmp_path, bulk=True)), *map(str, logs)]
+    # file, chunk ranges of a log and parts handed back as run files all cross that
+    # boundary here.
+    logs = sorted(shared_path("data", "datasets").glob("*/*LM_5145_Remote_FileCopy*.evtx"))
+    accesses = [
+        share_access(f"2026-03-01T11:{n // 60 % 60:02d}:{n % 60:02d}.000Z", 1000 + n, "alice",
+                     "srvsvc", ATTACKER)
+        for n in range(2000)
+    ]  # fmt: skip
+    many = write_ndjson(tmp_path / "many.ndjson", accesses)  # 1.4 MB of events a first stage keeps
+    paths = [*_inputs(tmp_path), str(many), *map(str, logs)]
     alone = run_scan(paths, all_rules, options(jobs=1))
+
+    handed_out: list[object] = []
+    runs: list[int] = []
     monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    _watch(monkeypatch, handed_out, runs)
     spawned = run_scan(
-        paths,
-        all_rules,
-        options(jobs=2, memory=SMALLEST, spill_dir=str(tmp_path), part_bytes=1 << 20),
+        paths, all_rules, options(jobs=2, spill_dir=str(tmp_path), part_bytes=512 << 10)
     )
     assert _observable(spawned) == _observable(alone)
     assert alone.alerts
+    kinds = {type(piece).__name__ for piece in handed_out}
+    assert kinds == {"NoneType", "Piece", "ChunkRange"}  # whole files and both kinds of parts
+    assert sum(runs) > 0  # some parts came back as run files
+
+
+def _watch(monkeypatch: pytest.MonkeyPatch, handed_out: list[object], runs: list[int]) -> None:
+    """Record the work the parent hands out and the run files of each part it merges."""
+    hand_out = parallel._Work.handed_out
+
+    def watched_hand_out(work: parallel._Work, given_up: set[int]) -> Iterator[parallel.Task]:
+        for task in hand_out(work, given_up):
+            handed_out.append(task[3])
+            yield task
+
+    def watched_merge(state: Survey, part: Part) -> None:
+        runs.append(len(part.runs))
+        merge_part(state, part)
+
+    monkeypatch.setattr(parallel._Work, "handed_out", watched_hand_out)
+    monkeypatch.setattr(parallel, "merge_part", watched_merge)
