@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,3 +63,21 @@ def rejected(skips: Sequence[Skip]) -> list[tuple[int, str]]:
     return [
         (skip.provenance.position, skip.reason.split(": ", 1)[0]) for skip in skips if skip.rejected
     ]
+
+
+class BreaksAfter(io.RawIOBase):
+    """A disk that fails with EIO after its first `good` bytes."""
+
+    def __init__(self, data: bytes, good: int) -> None:
+        self._data, self._at, self._good = data, 0, good
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._at >= self._good:
+            raise OSError(errno.EIO, "Input/output error")
+        count = min(len(buffer), self._good - self._at)
+        buffer[:count] = self._data[self._at : self._at + count]
+        self._at += count
+        return count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import gzip
 import io
 import json
@@ -21,7 +20,7 @@ from relaywatch.sources import ReadOptions, documents
 from relaywatch.sources.context import ReadContext, Source
 from relaywatch.sources.options import IngestClock
 from relaywatch.sources.reader import read_stream
-from tests.sources.helpers import INGESTED, ecs_doc, ndjson, rejected, run, write
+from tests.sources.helpers import INGESTED, BreaksAfter, ecs_doc, ndjson, rejected, run, write
 
 
 def test_ecs_documents_pass_through_with_provenance_and_ingested(tmp_path: Path) -> None:
@@ -309,24 +308,6 @@ def test_the_ecs_shortcut_agrees_with_the_shape_table(obj: dict[str, Any]) -> No
         assert first == "ecs document"
 
 
-class _BreaksAfter(io.RawIOBase):
-    """A disk that fails with EIO after its first `good` bytes."""
-
-    def __init__(self, data: bytes, good: int) -> None:
-        self._data, self._at, self._good = data, 0, good
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._at >= self._good:
-            raise OSError(errno.EIO, "Input/output error")
-        count = min(len(buffer), self._good - self._at)
-        buffer[:count] = self._data[self._at : self._at + count]
-        self._at += count
-        return count
-
-
 FIRST = len(ndjson(ecs_doc()))
 EIO = "unreadable input: [Errno 5] Input/output error (the rest of this input was not read)"
 
@@ -347,7 +328,7 @@ def test_a_stream_breaking_is_one_located_rejection_after_the_lines_before(good:
     data = ndjson(ecs_doc(), ecs_doc(message="x" * (2 << 20)), ecs_doc("4625"))
     options = ReadOptions(ingested=INGESTED, max_line_bytes=1000)
     ctx = ReadContext(options, IngestClock(INGESTED), read_stream, None)
-    stream = io.BufferedReader(_BreaksAfter(data, good))
+    stream = io.BufferedReader(BreaksAfter(data, good))
     items = list(read_stream(Source("disk.ndjson"), stream, ctx))
     assert isinstance(items[0], Record)
     assert [(s.provenance.position, s.reason) for s in items[1:] if isinstance(s, Skip)] == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -12,9 +13,14 @@ import orjson
 import pytest
 from evtx import PyEvtxParser
 
+from relaywatch.records import Record, Skip
+from relaywatch.sources import ReadOptions
+from relaywatch.sources.context import ReadContext, Source
+from relaywatch.sources.options import IngestClock
+from relaywatch.sources.reader import read_stream
 from relaywatch.sources.xmlevent import event_to_raw
 from tests.shared import shared_path
-from tests.sources.helpers import rejected, run
+from tests.sources.helpers import BreaksAfter, rejected, run
 
 NS = "http://schemas.microsoft.com/win/2004/08/events/event"
 
@@ -165,3 +171,16 @@ def test_xml_of_every_record_converts_to_the_json_of_the_same_record(name: str) 
         assert _comparable(raw) == _comparable(orjson.loads(as_json[record["event_record_id"]]))
         compared += 1
     assert compared == len(as_json) > 300
+
+
+def test_a_break_where_a_read_ends_is_reported_after_the_events_before_it() -> None:
+    # A disk error exactly where the reader's second 1 MB read ends: the next read sees
+    # the end of the data first, and the failure must still be raised and reported.
+    first, second, third = (_event(n).encode() for n in (1, 2, 3))
+    good = 2 * (1 << 20)
+    data = first + b" " * (good - len(first) - len(second)) + second + third
+    options = ReadOptions(ingested="2026-01-01T00:00:00.000Z")
+    ctx = ReadContext(options, IngestClock(options.ingested), read_stream, None)
+    items = list(read_stream(Source("disk.xml"), io.BufferedReader(BreaksAfter(data, good)), ctx))
+    assert [item.provenance.position for item in items if isinstance(item, Record)] == [1, 2]
+    assert rejected([item for item in items if isinstance(item, Skip)]) == [(3, "unreadable input")]

@@ -28,7 +28,7 @@ from relaywatch.sources.context import (
 from relaywatch.sources.failures import STREAM_ERRORS, ends_input, stream_failure
 from relaywatch.sources.options import ReadOptions
 from relaywatch.sources.prefilter import LinePrefilter
-from relaywatch.sources.streams import prepend, read_rest
+from relaywatch.sources.streams import failure_at_end, prepend, read_rest
 
 _BULK_ACTIONS = (b'{"index":', b'{"create":')
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -83,15 +83,6 @@ def _read_line(source: Source, stream: BinaryIO, number: int, limit: int) -> byt
     except STREAM_ERRORS as error:
         return reject(source, number, stream_failure(error))
     return line if line.endswith(b"\n") else _read_line_end(source, stream, number, limit, line)
-
-
-def _failure_after(stream: BinaryIO) -> BaseException | None:
-    """At the end of the data: the failure that ended it early, if one did."""
-    try:
-        stream.read(1)
-    except STREAM_ERRORS as failure:
-        return failure
-    return None
 
 
 def _discard_rest_of_line(stream: BinaryIO) -> tuple[int, bool]:
@@ -174,19 +165,19 @@ def _read_line_end(
     if not line:
         # The end of the data, or a deferred failure of the stream (`streams.prepend`):
         # one more read tells them apart.
-        failure = _failure_after(stream)
+        failure = failure_at_end(stream)
         return line if failure is None else reject(source, number, stream_failure(failure))
     if len(line) > limit:
         try:
             skipped, ended = _discard_rest_of_line(stream)
-            failure = None if ended else _failure_after(stream)
+            failure = None if ended else failure_at_end(stream)
         except STREAM_ERRORS as error:
             failure = error
         if failure is not None:
             # The stream broke inside the long line: that failure ends the input here.
             return reject(source, number, stream_failure(failure))
         return reject(source, number, f"line too long: {len(line) + skipped} bytes")
-    failure = _failure_after(stream)
+    failure = failure_at_end(stream)
     return line if failure is None else reject(source, number, stream_failure(failure))
 
 

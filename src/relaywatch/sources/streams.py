@@ -105,6 +105,16 @@ def with_head(stream: BinaryIO, size: int = HEAD_SIZE) -> tuple[bytes, BinaryIO]
     return head, prepend(head, stream)
 
 
+def failure_at_end(stream: BinaryIO) -> BaseException | None:
+    """At the end of the data: the failure that ended it early (`prepend` defers it to
+    the read after the end), if one did."""
+    try:
+        stream.read(1)
+    except STREAM_ERRORS as failure:
+        return failure
+    return None
+
+
 def read_rest(stream: BinaryIO) -> bytes:
     """Everything left in `stream`; raises a deferred failure instead of ending quietly."""
     data = stream.read()

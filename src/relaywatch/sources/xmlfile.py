@@ -20,6 +20,7 @@ from relaywatch.records import Provenance
 from relaywatch.sources import documents
 from relaywatch.sources.context import Item, ReadContext, Source, reject
 from relaywatch.sources.failures import STREAM_ERRORS, stream_failure
+from relaywatch.sources.streams import failure_at_end
 from relaywatch.sources.xmlevent import event_to_raw
 
 _BLOCK = 1 << 20
@@ -77,6 +78,10 @@ def _event_texts(source: Source, stream: BinaryIO) -> Iterator[tuple[int, str | 
             line += buffer.count("\n", 0, len(buffer) - _KEEP)
             buffer = buffer[-_KEEP:]
         if not block:
+            failure = failure_at_end(stream)
+            if failure is not None:
+                yield line, reject(source, index + 1, stream_failure(failure))
+                return
             break
     unclosed = _START.search(buffer)
     if unclosed is not None:
