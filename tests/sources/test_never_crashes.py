@@ -12,8 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from relaywatch.records import Skip
+from relaywatch.sources import ReadOptions
+from relaywatch.sources.context import ReadContext, Source
+from relaywatch.sources.options import IngestClock
+from relaywatch.sources.reader import read_stream
 from tests.shared import shared_path
-from tests.sources.helpers import ecs_doc, ndjson, run
+from tests.sources.helpers import INGESTED, BreaksAfter, ecs_doc, ndjson, run
 
 PREFIXES = [
     b"",
@@ -74,3 +79,17 @@ def test_cut_archives(cut: int) -> None:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("a.json", ndjson(*[ecs_doc() for _ in range(40)]))
     _read_bytes(buffer.getvalue()[:cut])
+
+
+def test_a_break_after_a_long_run_of_blanks_is_the_break_not_an_empty_input() -> None:
+    # The input fails where the blank-skipping read ends: that is an unreadable input,
+    # not an empty one.
+    data = b" " * 100_000 + ndjson(ecs_doc())
+    options = ReadOptions(ingested=INGESTED)
+    ctx = ReadContext(options, IngestClock(INGESTED), read_stream, None)
+    stream = io.BufferedReader(BreaksAfter(data, 1 << 16))
+    items = list(read_stream(Source("disk.json"), stream, ctx))
+    assert [
+        (s.provenance.position, s.reason.split(":")[0]) for s in items if isinstance(s, Skip)
+    ] == [(0, "unreadable input")]
+    assert len(items) == 1

@@ -22,7 +22,7 @@ from relaywatch.sources.jsonfile import read_json
 from relaywatch.sources.options import IngestClock, ReadOptions
 from relaywatch.sources.paths import Opener, expand
 from relaywatch.sources.stats import ReadStats
-from relaywatch.sources.streams import HEAD_SIZE, prepend, with_head
+from relaywatch.sources.streams import HEAD_SIZE, failure_at_end, prepend, with_head
 from relaywatch.sources.xmlfile import read_xml
 
 Reader = Callable[[Source, BinaryIO, ReadContext], Iterator[Item]]
@@ -108,7 +108,9 @@ def _read_blank(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[
             yield reject(source, 0, stream_failure(error))
             return
         if not block:
-            yield reject(source, 0, "empty input: no records")
+            failure = failure_at_end(stream)
+            reason = "empty input: no records" if failure is None else stream_failure(failure)
+            yield reject(source, 0, reason)
             return
         # The same stripping as detection (a byte-order mark too), or a blank input with a
         # BOM would be handed back to detection as "empty" forever.
