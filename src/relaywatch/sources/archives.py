@@ -18,6 +18,7 @@ from relaywatch.records import Skip
 from relaywatch.sources.context import Item, ReadContext, Source, reject
 from relaywatch.sources.failures import STREAM_ERRORS, ends_input, stream_failure
 from relaywatch.sources.gzipstream import open_gzip
+from relaywatch.sources.streams import failure_at_end
 
 
 def read_gzip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
@@ -39,6 +40,9 @@ def read_tar(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Ite
             try:
                 member = next(members)
             except StopIteration:
+                failure = None if broken else _failure_after_archive(stream)
+                if failure is not None:
+                    yield reject(source, 0, stream_failure(failure))
                 return
             except STREAM_ERRORS as error:
                 if not broken:
@@ -53,16 +57,34 @@ def read_tar(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Ite
                     yield item
 
 
-def read_zip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
+def _failure_after_archive(stream: BinaryIO) -> BaseException | None:
+    """After the end of a tar archive: the failure, if any, that ended the data early
+    (taken by tarfile for the end: a break exactly where a member header would start)."""
     try:
-        archive = zipfile.ZipFile(source.path if source.path else _in_memory(stream))
+        while stream.read(1 << 16):
+            pass  # the archive's padding, or bytes after it
+    except STREAM_ERRORS as failure:
+        return failure
+    return failure_at_end(stream)
+
+
+def read_zip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
+    # A zip is read from its end: one that is not a file on disk is read into memory,
+    # up to a failure of the stream if there is one (reported after its members).
+    failure: BaseException | None = None
+    if source.path is None:
+        content, failure = _in_memory(stream)
+    try:
+        archive = zipfile.ZipFile(source.path or content)
     except STREAM_ERRORS as error:
-        yield reject(source, 0, stream_failure(error))
+        yield reject(source, 0, stream_failure(failure or error))
         return
     with archive:
         for info in archive.infolist():
             if not info.is_dir():
                 yield from _zip_member(source, archive, info, ctx)
+    if failure is not None:
+        yield reject(source, 0, stream_failure(failure))
 
 
 def _zip_member(
@@ -80,5 +102,12 @@ def _zip_member(
         yield from ctx.read_member(member_source, cast(BinaryIO, content), ctx)
 
 
-def _in_memory(stream: BinaryIO) -> io.BytesIO:
-    return io.BytesIO(stream.read())
+def _in_memory(stream: BinaryIO) -> tuple[io.BytesIO, BaseException | None]:
+    """The stream's bytes, and the failure that ended them early, if one did."""
+    parts: list[bytes] = []
+    try:
+        while part := stream.read(1 << 20):
+            parts.append(part)
+    except STREAM_ERRORS as failure:
+        return io.BytesIO(b"".join(parts)), failure
+    return io.BytesIO(b"".join(parts)), failure_at_end(stream)

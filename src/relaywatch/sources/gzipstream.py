@@ -14,6 +14,9 @@ import io
 import zlib
 from typing import BinaryIO
 
+from relaywatch.sources.failures import STREAM_ERRORS
+from relaywatch.sources.streams import failure_at_end
+
 _GZIP_MAGIC = b"\x1f\x8b"
 _BLOCK = 1 << 16
 
@@ -36,7 +39,7 @@ class GzipStream(io.RawIOBase):
         try:
             while not self._pending and not self._done:
                 self._pending = self._inflate_more()
-        except (EOFError, zlib.error) as failure:
+        except STREAM_ERRORS as failure:
             # Deferred to the next read, so a buffered read keeps the bytes before it
             # (see streams._Prefixed).
             self._failure = failure
@@ -56,7 +59,14 @@ class GzipStream(io.RawIOBase):
 
     def _next_member(self, rest: bytes) -> bytes:
         if len(rest) < 2:
-            rest += self._stream.read(_BLOCK)
+            more = self._stream.read(_BLOCK)
+            if not more:
+                # The end of the data, or a failure held back to the next read (a break
+                # exactly where a member ends): one more read tells them apart.
+                failure = failure_at_end(self._stream)
+                if failure is not None:
+                    raise failure
+            rest += more
         if not rest.startswith(_GZIP_MAGIC):
             self._done = True  # trailing bytes after the last member: ignored, as gzip(1)
             return b""

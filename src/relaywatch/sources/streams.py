@@ -22,21 +22,26 @@ BUFFER_SIZE = 1 << 16
 class _Prefixed(io.RawIOBase):
     """A raw stream that serves `head` first, then the rest of `tail`.
 
-    A failure of the tail (a truncated or corrupt compressed stream) is deferred: the
-    read that meets it ends the data there (returns 0), and the *next* read raises it.
-    A buffered read that failed outright would drop the bytes it had already gathered,
-    and those are the good records before the break. `failure` is such an error met
-    while the head itself was read.
+    A failure of the tail (a truncated or corrupt compressed stream, a disk error) is
+    deferred: the read that meets it ends the data there (returns 0), and the *next*
+    read raises it. A buffered read that failed outright would drop the bytes it had
+    already gathered, and those are the good records before the break. `failure` is
+    such an error met while the head itself was read: it comes after the head the same
+    way. A failure met by the read right after an end of the data is raised at once:
+    the buffered reader above has just returned everything it held, so nothing is lost,
+    and a tail that defers its own failures (a gzip member, another look-ahead) is not
+    deferred twice, which would read as a second end and never be raised.
     """
 
     def __init__(self, head: bytes, tail: BinaryIO, failure: BaseException | None = None) -> None:
         self._head = memoryview(head)
         self._tail = tail
         self._failure = failure
-        # Read straight into the caller's buffer where the tail is a file (no bytes
-        # object and copy per block); other streams may lack a real `readinto`. A
-        # buffered tail gives what it holds before it reads again (`readinto1`): bytes
-        # it had gathered are never lost to a failure of the read after them.
+        self._ended = False  # the last read returned 0
+        # Read straight into the caller's buffer (no bytes object and copy per block)
+        # where the tail is a file or a buffered stream; other streams may lack a real
+        # `readinto`. A buffered tail gives what it holds before it reads again
+        # (`readinto1`): bytes it had gathered are never lost to the read after them.
         self._readinto: Callable[[bytearray | memoryview], int | None] | None = None
         if isinstance(tail, io.BufferedReader):
             self._readinto = tail.readinto1
@@ -51,15 +56,20 @@ class _Prefixed(io.RawIOBase):
             count = min(len(buffer), len(self._head))
             buffer[:count] = self._head[:count]
             self._head = self._head[count:]
-            return count
-        if self._failure is not None:
-            failure, self._failure = self._failure, None
-            raise failure
-        try:
-            return self._from_tail(buffer)
-        except STREAM_ERRORS as failure:
-            self._failure = failure
-            return 0
+        elif self._failure is not None:
+            if self._ended:
+                failure, self._failure = self._failure, None
+                raise failure
+            count = 0  # the end of the data first
+        else:
+            try:
+                count = self._from_tail(buffer)
+            except STREAM_ERRORS as failure:
+                if self._ended:
+                    raise
+                self._failure, count = failure, 0
+        self._ended = count == 0
+        return count
 
     def _from_tail(self, buffer: bytearray | memoryview) -> int:
         if self._readinto is None:
@@ -67,11 +77,6 @@ class _Prefixed(io.RawIOBase):
             buffer[: len(data)] = data
             return len(data)
         count = self._readinto(buffer)
-        if count == 0:
-            # A tail that defers its own failure (a gzip member) first says 0: ask once
-            # more, or its failure, deferred again here, would read as a second end of
-            # the data and never be raised.
-            count = self._readinto(buffer)
         if count is None:  # a non-blocking file with nothing ready: not an end
             raise BlockingIOError(errno.EAGAIN, "no data ready on a non-blocking input")
         return count
