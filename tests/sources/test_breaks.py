@@ -31,6 +31,15 @@ def _records(items: list[Item]) -> int:
     return sum(isinstance(item, Record) for item in items)
 
 
+def _located(items: list[Item]) -> list[tuple[int, str]]:
+    """(position, category) of every rejection."""
+    return [
+        (item.provenance.position, item.reason.split(":")[0])
+        for item in items
+        if isinstance(item, Skip) and item.rejected
+    ]
+
+
 def _rejections(items: list[Item]) -> list[str]:
     return [item.reason.split(":")[0] for item in items if isinstance(item, Skip) and item.rejected]
 
@@ -105,9 +114,34 @@ def test_a_zip_read_from_a_stream_reports_its_cut_gzip_trailer() -> None:
     assert _rejections(items) == ["truncated input"]
 
 
+def _utf16(data: bytes) -> bytes:
+    return b"\xff\xfe" + data.decode().encode("utf-16-le")
+
+
 def test_utf16_input_with_a_damaged_character_is_a_rejection_not_a_crash() -> None:
-    data = bytearray(b"\xff\xfe" + _lines(3).decode().encode("utf-16-le"))
-    data[42:44] = b"\x00\xd8"  # a high surrogate with no low one after it
+    data = bytearray(_utf16(_lines(3)))
+    at = len(_utf16(_lines(1))) + 40
+    data[at : at + 2] = b"\x00\xd8"  # in line 2: a high surrogate with no low one after it
     items = _read(io.BytesIO(bytes(data)), "powershell.json")
-    assert _rejections(items) == ["unreadable input"]
+    assert _records(items) == 1
+    assert _located(items) == [(2, "unreadable input")]
     assert "not UTF-16 text" in items[-1].reason  # type: ignore[union-attr]
+
+
+def test_utf16_input_that_breaks_keeps_the_lines_before_the_break() -> None:
+    data = _utf16(_lines(8))
+    good = len(_utf16(_lines(5)))
+    items = _read(io.BufferedReader(BreaksAfter(data, good)), "powershell.json")
+    assert _records(items) == 5
+    assert _located(items) == [(6, "unreadable input")]
+
+
+def test_utf16_lines_end_only_at_a_newline() -> None:
+    # JSON strings may hold U+2028, U+0085 or a lone CR as they are: none ends a line.
+    message = "a\u2028b\x85c\rd"
+    data = _utf16(ndjson(ecs_doc(message=message), ecs_doc()))
+    items = _read(io.BytesIO(data), "powershell.json")
+    assert [item.doc.get("message") for item in items if isinstance(item, Record)] == [
+        message,
+        None,
+    ]

@@ -8,7 +8,6 @@ come in the order the input holds them. Nothing is sorted by time here.
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
@@ -22,7 +21,13 @@ from relaywatch.sources.jsonfile import read_json
 from relaywatch.sources.options import IngestClock, ReadOptions
 from relaywatch.sources.paths import Opener, expand
 from relaywatch.sources.stats import ReadStats
-from relaywatch.sources.streams import HEAD_SIZE, failure_at_end, prepend, with_head
+from relaywatch.sources.streams import (
+    HEAD_SIZE,
+    failure_at_end,
+    prepend,
+    utf16_as_utf8,
+    with_head,
+)
 from relaywatch.sources.xmlfile import read_xml
 
 Reader = Callable[[Source, BinaryIO, ReadContext], Iterator[Item]]
@@ -95,23 +100,8 @@ def read_stream(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[
     if name == "json" and head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows PowerShell 5 writes UTF-16 with `>`: read it as the UTF-8 it stands for
         # (the XML reader decodes UTF-16 itself).
-        buffered = codecs.EncodedFile(
-            buffered, data_encoding="utf-8", file_encoding="utf-16", errors=_NOT_UTF16
-        )
+        buffered = utf16_as_utf8(buffered)
     return READERS[name](source, buffered, ctx)
-
-
-class NotUtf16Error(OSError):
-    """Bytes of a UTF-16 input that are not UTF-16 text (a lone surrogate): the
-    transcoding stream cannot go on, so the input ends there as a located failure."""
-
-
-def _not_utf16(error: UnicodeError) -> tuple[str, int]:
-    raise NotUtf16Error(f"not UTF-16 text: {error}")
-
-
-_NOT_UTF16 = "relaywatch-not-utf16"
-codecs.register_error(_NOT_UTF16, _not_utf16)
 
 
 def _read_blank(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:

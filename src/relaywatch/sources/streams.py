@@ -6,10 +6,11 @@ first bytes are read once and served again in front of the rest of the stream.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from relaywatch.sources.failures import STREAM_ERRORS
 
@@ -130,3 +131,60 @@ def read_rest(stream: BinaryIO) -> bytes:
 def prepend(head: bytes, stream: BinaryIO, failure: BaseException | None = None) -> BinaryIO:
     """A buffered stream that reads `head`, then the rest of `stream`."""
     return io.BufferedReader(_Prefixed(head, stream, failure), buffer_size=BUFFER_SIZE)
+
+
+def utf16_as_utf8(stream: BinaryIO) -> BinaryIO:
+    """A UTF-16 stream (with its byte-order mark) read as the UTF-8 it stands for.
+
+    Lines end only at `\n`, as in any UTF-8 input (`codecs.EncodedFile` would also cut
+    them at U+2028, U+0085 or a lone CR, which JSON strings may hold). Bytes that are not
+    UTF-16 text end the input as a failure of the stream, after the text before them.
+    """
+    return prepend(b"", cast(BinaryIO, _Utf16AsUtf8(stream)))
+
+
+class NotUtf16Error(OSError):
+    """Bytes of a UTF-16 input that are not UTF-16 text (a lone surrogate)."""
+
+
+class _Utf16AsUtf8(io.RawIOBase):
+    # Failures are raised as met: the `_Prefixed` around it defers them for its reader.
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder("utf-16")()
+        self._pending = b""
+        self._done = False
+        self._failure: NotUtf16Error | None = None  # raised once the text before it is read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._done:
+            if self._failure is not None:
+                raise self._failure
+            block = self._stream.read(BUFFER_SIZE)
+            if not block:
+                failure = failure_at_end(self._stream)  # the end, or a break held back
+                if failure is not None:
+                    raise failure
+            self._done = not block
+            self._pending = self._decoded(block).encode("utf-8")
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def _decoded(self, block: bytes) -> str:
+        """The text of `block`; before bytes that are not UTF-16, the text up to them."""
+        try:
+            return self._decoder.decode(block, final=self._done)
+        except UnicodeDecodeError as error:
+            self._failure = NotUtf16Error(f"not UTF-16 text: {error}")
+            before = error.object[: error.start]
+            return bytes(before).decode(error.encoding).removeprefix("\ufeff")
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
