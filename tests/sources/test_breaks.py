@@ -145,3 +145,16 @@ def test_utf16_lines_end_only_at_a_newline() -> None:
         message,
         None,
     ]
+
+
+def test_a_plain_tar_cut_inside_or_before_a_member_header_is_reported() -> None:
+    first, second = _lines(3), _lines(3, 100)
+    data = _tar(("a.json", first), ("b.json", second))
+    second_header = 512 + (len(first) + 511) // 512 * 512
+    for cut in (second_header, second_header + 100, second_header + 511):
+        items = _read(io.BytesIO(data[:cut]), "logs.tar")
+        assert _records(items) == 3, cut
+        assert _rejections(items) == ["truncated input"], cut
+    whole = _read(io.BytesIO(data), "logs.tar")  # its closing zero blocks: a clean end
+    assert _records(whole) == 6
+    assert _rejections(whole) == []

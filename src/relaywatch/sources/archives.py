@@ -16,7 +16,7 @@ from typing import BinaryIO, cast
 
 from relaywatch.records import Skip
 from relaywatch.sources.context import Item, ReadContext, Source, reject
-from relaywatch.sources.failures import STREAM_ERRORS, ends_input, stream_failure
+from relaywatch.sources.failures import STREAM_ERRORS, ending, ends_input, stream_failure
 from relaywatch.sources.gzipstream import open_gzip
 from relaywatch.sources.streams import failure_at_end
 
@@ -28,8 +28,9 @@ def read_gzip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[It
 
 
 def read_tar(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
+    counted = _Counted(stream)
     try:
-        archive = tarfile.open(fileobj=stream, mode="r|")  # noqa: SIM115 - closed by `with` below
+        archive = tarfile.open(fileobj=cast(BinaryIO, counted), mode="r|")  # noqa: SIM115 - closed by `with` below
     except STREAM_ERRORS as error:
         yield reject(source, 0, stream_failure(error))
         return
@@ -40,9 +41,9 @@ def read_tar(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Ite
             try:
                 member = next(members)
             except StopIteration:
-                failure = None if broken else _failure_after_archive(stream)
-                if failure is not None:
-                    yield reject(source, 0, stream_failure(failure))
+                reason = None if broken else _end_of_archive(archive, counted, stream)
+                if reason is not None:
+                    yield reject(source, 0, reason)
                 return
             except STREAM_ERRORS as error:
                 if not broken:
@@ -57,15 +58,36 @@ def read_tar(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Ite
                     yield item
 
 
-def _failure_after_archive(stream: BinaryIO) -> BaseException | None:
-    """After the end of a tar archive: the failure, if any, that ended the data early
-    (taken by tarfile for the end: a break exactly where a member header would start)."""
+class _Counted:
+    """A stream as tarfile reads it, counting the bytes it gives."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.count += len(data)
+        return data
+
+
+def _end_of_archive(archive: tarfile.TarFile, counted: _Counted, stream: BinaryIO) -> str | None:
+    """Why the data ended early, when tarfile took something else for the end of the
+    archive: a failure held back to the next read (a break exactly where a member header
+    would start), or data that stops inside or right before a member header, without the
+    zero blocks that end every tar archive (tarfile stops there without a word)."""
+    after_members = counted.count - archive.offset
     try:
         while stream.read(1 << 16):
-            pass  # the archive's padding, or bytes after it
+            pass  # the archive's closing blocks and padding, or bytes after it
     except STREAM_ERRORS as failure:
-        return failure
-    return failure_at_end(stream)
+        return stream_failure(failure)
+    held = failure_at_end(stream)
+    if held is not None:
+        return stream_failure(held)
+    if after_members < tarfile.BLOCKSIZE:
+        return ending("truncated input: the tar archive stops inside or before a member header")
+    return None
 
 
 def read_zip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
