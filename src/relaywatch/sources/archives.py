@@ -18,7 +18,7 @@ from relaywatch.records import Skip
 from relaywatch.sources.context import Item, ReadContext, Source, reject
 from relaywatch.sources.failures import STREAM_ERRORS, ending, ends_input, stream_failure
 from relaywatch.sources.gzipstream import open_gzip
-from relaywatch.sources.streams import failure_at_end
+from relaywatch.sources.streams import failure_at_end, read_all
 
 
 def read_gzip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Item]:
@@ -95,9 +95,9 @@ def read_zip(source: Source, stream: BinaryIO, ctx: ReadContext) -> Iterator[Ite
     # up to a failure of the stream if there is one (reported after its members).
     failure: BaseException | None = None
     if source.path is None:
-        content, failure = _in_memory(stream)
+        data, failure = read_all(stream)
     try:
-        archive = zipfile.ZipFile(source.path or content)
+        archive = zipfile.ZipFile(source.path or io.BytesIO(data))
     except STREAM_ERRORS as error:
         yield reject(source, 0, stream_failure(failure or error))
         return
@@ -122,14 +122,3 @@ def _zip_member(
     with content:
         member_source = Source(name, None, info.file_size, discovered=True)
         yield from ctx.read_member(member_source, cast(BinaryIO, content), ctx)
-
-
-def _in_memory(stream: BinaryIO) -> tuple[io.BytesIO, BaseException | None]:
-    """The stream's bytes, and the failure that ended them early, if one did."""
-    parts: list[bytes] = []
-    try:
-        while part := stream.read(1 << 20):
-            parts.append(part)
-    except STREAM_ERRORS as failure:
-        return io.BytesIO(b"".join(parts)), failure
-    return io.BytesIO(b"".join(parts)), failure_at_end(stream)

@@ -32,7 +32,8 @@ from relaywatch.sources.context import (
     not_relevant_reason,
     reject,
 )
-from relaywatch.sources.failures import STREAM_ERRORS, ending, stream_failure
+from relaywatch.sources.failures import ending, stream_failure
+from relaywatch.sources.streams import read_all
 
 FILE_HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -88,13 +89,8 @@ def parse(
 def _in_memory(source: Source, stream: BinaryIO) -> tuple[bytes, Item | None]:
     """The bytes of a log inside an archive or on stdin, and the break that cut them
     short, if any: the records before a break are still parsed."""
-    data = b""
-    try:
-        data = stream.read()
-        stream.read(1)  # at the end: b"", or the deferred failure that ended the data
-    except STREAM_ERRORS as error:
-        return data, reject(source, 0, stream_failure(error))
-    return data, None
+    data, failure = read_all(stream)
+    return data, None if failure is None else reject(source, 0, stream_failure(failure))
 
 
 def truncation(source: Source, size: int) -> Iterator[Item]:

@@ -121,10 +121,23 @@ def failure_at_end(stream: BinaryIO) -> BaseException | None:
     return None
 
 
+def read_all(stream: BinaryIO) -> tuple[bytes, BaseException | None]:
+    """Everything left in `stream`, and the failure that ended it early, if one did (the
+    bytes before a break are kept: the records in them are still read)."""
+    parts: list[bytes] = []
+    try:
+        while part := stream.read(1 << 20):
+            parts.append(part)
+    except STREAM_ERRORS as failure:
+        return b"".join(parts), failure
+    return b"".join(parts), failure_at_end(stream)
+
+
 def read_rest(stream: BinaryIO) -> bytes:
     """Everything left in `stream`; raises a deferred failure instead of ending quietly."""
-    data = stream.read()
-    stream.read(1)  # at the end: b"", or the failure that ended the data early
+    data, failure = read_all(stream)
+    if failure is not None:
+        raise failure
     return data
 
 
